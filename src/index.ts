@@ -27,14 +27,74 @@ export {
   fullLike,
 } from './tensor/create.js';
 
-export * from './ops/binary.js';
-export * from './ops/unary.js';
-export * from './ops/clip.js';
-export * from './ops/where.js';
-export * from './ops/reduce.js';
-export * from './ops/matmul.js';
-export * from './ops/join.js';
-export * from './ops/indexing.js';
+export {
+  add,
+  sub,
+  mul,
+  div,
+  pow,
+  floorDivide,
+  mod,
+  maximum,
+  minimum,
+  equal,
+  notEqual,
+  less,
+  lessEqual,
+  greater,
+  greaterEqual,
+  logicalAnd,
+  logicalOr,
+  addInPlace,
+  subInPlace,
+  mulInPlace,
+  divInPlace,
+  powInPlace,
+  maximumInPlace,
+  minimumInPlace,
+} from './ops/binary.js';
+export {
+  neg,
+  exp,
+  log,
+  sqrt,
+  abs,
+  sign,
+  tanh,
+  square,
+  reciprocal,
+  log1p,
+  expm1,
+  sin,
+  cos,
+  floor,
+  ceil,
+  round,
+  logicalNot,
+  isnan,
+  isfinite,
+} from './ops/unary.js';
+export { clip, clipInPlace } from './ops/clip.js';
+export { where } from './ops/where.js';
+export {
+  sum,
+  prod,
+  mean,
+  max,
+  min,
+  any,
+  all,
+  variance,
+  std,
+  argmax,
+  argmin,
+  type ReduceOptions,
+  type VarOptions,
+  type ArgReduceOptions,
+} from './ops/reduce.js';
+export { dot, matmul } from './ops/matmul.js';
+export { concatenate, stack, split } from './ops/join.js';
+export { take, pick } from './ops/indexing.js';
 
 export * from './random/index.js';
 
@@ -58,3 +118,11 @@ export {
   type GradientDescentResult,
 } from './gradient/numerical.js';
 export { SimpleNet, type SimpleNetOptions } from './nets/simple-net.js';
+
+export * from './layers/index.js';
+export * from './nets/index.js';
+export { gradcheck } from './gradient/gradcheck.js';
+export * from './optim/index.js';
+export * from './train/index.js';
+export * from './data/index.js';
+export { replaySeedNotebook, type SeedNotebookResult } from './examples/seed-notebook.js';

@@ -5,3 +5,4 @@
  * import { tensor } from 'scratchnet/node';
  */
 export * from './index.js';
+export * from './data/node.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { replaySeedNotebook } from '../examples/seed-notebook.js';
+import { replaySeedNotebook } from '../src/examples/seed-notebook.js';
 import { loadFixture, maxRelError } from './helpers/fixtures.js';
 
 /** numpy's re-run of the notebook (test/fixtures/seed_notebook.py), which also checks the notebook's text. */

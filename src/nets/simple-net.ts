@@ -2,17 +2,17 @@
  * The book's `simpleNet` (chapter 4) and the seed notebook's `Net`: one weight matrix W (2, 3),
  * softmax output, cross-entropy loss, and the numerical gradient of the loss with respect to W.
  */
-import { crossEntropyError, type Labels } from '../functions/losses.js';
+
 import { softmax } from '../functions/activations.js';
+import { crossEntropyError, type Labels } from '../functions/losses.js';
 import { type NumericalGradientOptions, numericalGradient } from '../gradient/numerical.js';
 import { random } from '../random/global.js';
-import type { RandomState } from '../random/random-state.js';
 import { Tensor } from '../tensor/tensor.js';
 
 /** Options of {@link SimpleNet}. */
 export interface SimpleNetOptions {
   /** Where W's normal draws come from; the global `random` (numpy's `np.random`) by default. */
-  rng?: Pick<RandomState, 'randn'>;
+  rng?: { randn(rows: number, cols: number): number | Tensor };
   /** Number of inputs (2 in the book). */
   inputSize?: number;
   /** Number of classes (3 in the book). */

@@ -43,9 +43,7 @@ export function tensor(values: NestedArray | TypedArray | Tensor, options: DType
   if (options.dtype !== undefined) assertDType(options.dtype);
   if (values instanceof Tensor) return values.copy(options.dtype ?? values.dtype);
   if (isTypedArray(values)) {
-    const dtype = options.dtype ?? dtypeOfData(values);
-    const t = new Tensor(values, [values.length], { dtype: dtypeOfData(values) === 'uint8' && dtype === 'bool' ? 'bool' : undefined });
-    return t.copy(dtype);
+    return new Tensor(values, [values.length]).copy(options.dtype ?? dtypeOfData(values));
   }
   const shape: number[] = [];
   let probe: NestedArray = values;
@@ -142,7 +140,8 @@ export function onesLike(like: Tensor, options: DTypeOption = {}): Tensor {
 }
 
 /**
- * Evenly spaced values in [start, stop) with `step`: numpy's `arange` (values `start + i * step`).
+ * Evenly spaced values in [start, stop) with `step`: numpy's `arange`, computed as numpy does (values
+ * `start + i * ((start + step) - start)` after the first two).
  * float64 unless `dtype` is given (see the module note on integers).
  * @example arange(5)          // [0, 1, 2, 3, 4]
  * @example arange(1, 2, 0.25) // [1, 1.25, 1.5, 1.75]
@@ -160,7 +159,12 @@ export function arange(start: number, stop?: number, step = 1, options: DTypeOpt
   const dtype = options.dtype ?? 'float64';
   assertDType(dtype);
   const data = allocate(dtype, n);
-  for (let i = 0; i < n; i++) data[i] = castValue(start + i * step, dtype);
+  // As numpy's fill: the first two values are start and start + step; the rest are start + i * delta
+  // with delta = (start + step) - start, which can differ from step in floating point.
+  const delta = start + step - start;
+  for (let i = 0; i < n; i++) {
+    data[i] = castValue(i === 0 ? start : i === 1 ? start + step : start + i * delta, dtype);
+  }
   return new Tensor(data, [n], { dtype });
 }
 
@@ -186,7 +190,10 @@ export function linspace(
     else values[i] = i * delta + start;
   }
   if (endpoint && num > 1) values[num - 1] = stop;
-  return new Tensor(values, [num]).copy(options.dtype ?? 'float64');
+  const dtype = options.dtype ?? 'float64';
+  // numpy floors before casting to an integer dtype (a cast alone would truncate toward zero).
+  if (dtype === 'int32' || dtype === 'uint8') for (let i = 0; i < num; i++) values[i] = Math.floor(values[i]);
+  return new Tensor(values, [num]).copy(dtype);
 }
 
 /**

@@ -66,7 +66,7 @@ export function normalizeAxes(axis: number | readonly number[] | undefined | nul
   const out = list.map((a) => normalizeAxis(a, ndim));
   const sorted = [...out].sort((a, b) => a - b);
   for (let i = 1; i < sorted.length; i++) {
-    if (sorted[i] === sorted[i - 1]) throw new RangeError(`axis: repeated axis ${sorted[i]}`);
+    if (sorted[i] === sorted[i - 1]) throw new RangeError(`duplicate value in 'axis' (${sorted[i]})`);
   }
   return sorted;
 }

@@ -238,8 +238,13 @@ export class Tensor {
   assign(src: TensorLike): this {
     if (typeof src === 'number') return this.fill(src);
     const s = src.data === this.data ? src.copy() : src;
-    broadcastShapes(s.shape, this.shape);
-    if (!shapesEqual(broadcastShapes(s.shape, this.shape), this.shape)) {
+    let shape: number[] | null;
+    try {
+      shape = broadcastShapes(s.shape, this.shape);
+    } catch {
+      shape = null;
+    }
+    if (shape === null || !shapesEqual(shape, this.shape)) {
       throw new RangeError(
         `could not broadcast input array from shape ${formatShape(s.shape)} into shape ${formatShape(this.shape)}`,
       );
@@ -277,11 +282,13 @@ export class Tensor {
   }
 
   /**
-   * 1-D version. View when possible (as numpy's `ravel`), else a copy.
+   * 1-D version, as numpy's `ravel`: a view when this tensor is C-contiguous, else a copy. (numpy's
+   * ravel copies even when a strided view could express the result, e.g. `x.slice('::2').ravel()`;
+   * `reshape(-1)` returns a view in more cases.) Check `result.base` to know which.
    * @example x.ravel()
    */
   ravel(): Tensor {
-    return this.reshape(this.size);
+    return this.isContiguous ? this.reshape(this.size) : this.flatten();
   }
 
   /**
@@ -328,8 +335,9 @@ export class Tensor {
    */
   squeeze(axis?: number | readonly number[]): Tensor {
     const drop = new Set<number>();
-    if (axis === undefined) this.shape.forEach((d, i) => d === 1 && drop.add(i));
-    else {
+    if (axis === undefined) {
+      for (let i = 0; i < this.ndim; i++) if (this.shape[i] === 1) drop.add(i);
+    } else {
       for (const a of typeof axis === 'number' ? [axis] : axis) {
         const ax = normalizeAxis(a, this.ndim);
         if (this.shape[ax] !== 1) throw new RangeError('cannot select an axis to squeeze out which has size not equal to one');
@@ -364,8 +372,13 @@ export class Tensor {
    */
   broadcastTo(shape: readonly number[]): Tensor {
     const target = checkShape(shape);
-    const b = broadcastShapes(this.shape, target);
-    if (!shapesEqual(b, target)) {
+    let b: number[] | null;
+    try {
+      b = broadcastShapes(this.shape, target);
+    } catch {
+      b = null;
+    }
+    if (b === null || !shapesEqual(b, target)) {
       throw new RangeError(
         `operands could not be broadcast together with remapped shapes [original->remapped]: ${formatShape(this.shape)} and requested shape ${formatShape(target)}`,
       );

@@ -1,0 +1,129 @@
+/**
+ * Adam, the book's `Adam` (common/optimizer.py).
+ */
+import type { TypedArray } from '../tensor/dtype.js';
+import {
+  BaseOptimizer,
+  checkLearningRate,
+  checkOptionKeys,
+  checkUnitInterval,
+  type FloatArray,
+  type OptimizerName,
+  powInt,
+  readHyperparameters,
+} from './optimizer.js';
+
+/** Options of `Adam`. */
+export interface AdamOptions {
+  /** Learning rate; default 0.001. */
+  lr?: number;
+  /** Decay rate β₁ of the first moment, in [0, 1); default 0.9. */
+  beta1?: number;
+  /** Decay rate β₂ of the second moment, in [0, 1); default 0.999. */
+  beta2?: number;
+}
+
+/**
+ * Adam (http://arxiv.org/abs/1412.6980v8), in the book's form: moments `m` and `v` per parameter
+ * (zeros at the first update), and the bias correction folded into the step size. At update t
+ * (t = 1, 2, ...):
+ *
+ *     lr_t = lr · √(1 − β₂ᵗ) / (1 − β₁ᵗ)
+ *     m ← m + (1 − β₁)·(∂L/∂W − m)
+ *     v ← v + (1 − β₂)·(∂L/∂W ⊙ ∂L/∂W − v)
+ *     W ← W − lr_t · m / (√v + 1e-7)
+ *
+ * Defaults `lr = 0.001`, `beta1 = 0.9`, `beta2 = 0.999`. For float32 parameters, `lr_t · m / (...)`
+ * is computed in float64 before the result is rounded, as numpy does (`lr_t` is an `np.float64`).
+ * @example
+ * const opt = new Adam();                     // lr 0.001
+ * opt.update(net.params, net.gradient(x, t)); // in place
+ */
+export class Adam extends BaseOptimizer {
+  readonly kind: OptimizerName = 'adam';
+  protected readonly label = 'Adam';
+  protected readonly bufferNames: readonly string[] = ['m', 'v'];
+  private _beta1: number;
+  private _beta2: number;
+  private lrT = 0;
+
+  constructor(options: AdamOptions = {}) {
+    checkOptionKeys('Adam', options, ['lr', 'beta1', 'beta2']);
+    super('Adam', options.lr ?? 0.001);
+    this._beta1 = checkUnitInterval('Adam', 'beta1', options.beta1 ?? 0.9);
+    this._beta2 = checkUnitInterval('Adam', 'beta2', options.beta2 ?? 0.999);
+  }
+
+  /** The first-moment decay rate β₁. */
+  get beta1(): number {
+    return this._beta1;
+  }
+
+  /** The second-moment decay rate β₂. */
+  get beta2(): number {
+    return this._beta2;
+  }
+
+  protected hyperparameters(): Record<string, number> {
+    return { lr: this.lr, beta1: this._beta1, beta2: this._beta2 };
+  }
+
+  protected setHyperparameters(h: Record<string, number>): void {
+    const who = 'Adam.setState';
+    const [lr, beta1, beta2] = readHyperparameters(who, h, ['lr', 'beta1', 'beta2']);
+    checkLearningRate(who, lr);
+    checkUnitInterval(who, 'beta1', beta1);
+    this._beta2 = checkUnitInterval(who, 'beta2', beta2);
+    this._beta1 = beta1;
+    this.lr = lr;
+  }
+
+  protected override beginStep(): void {
+    const t = this.iterations;
+    // The book: lr_t = lr * np.sqrt(1.0 - beta2**iter) / (1.0 - beta1**iter), evaluated left to right.
+    this.lrT = (this.lr * Math.sqrt(1.0 - powInt(this._beta2, t))) / (1.0 - powInt(this._beta1, t));
+  }
+
+  protected kernel(
+    P: FloatArray,
+    pi: number,
+    ps: number,
+    G: TypedArray,
+    gi: number,
+    gs: number,
+    bufs: FloatArray[],
+    bi: number,
+    bs: number,
+    n: number,
+    f32: boolean,
+  ): void {
+    const M = bufs[0];
+    const V = bufs[1];
+    const lrT = this.lrT;
+    const c1 = 1 - this._beta1;
+    const c2 = 1 - this._beta2;
+    if (f32) {
+      // lr_t is an np.float64 ("strong"): lr_t * m / (...) is computed in float64, then stored as float32.
+      const c1f = Math.fround(c1);
+      const c2f = Math.fround(c2);
+      const eps32 = Math.fround(1e-7);
+      for (let k = 0; k < n; k++, pi += ps, gi += gs, bi += bs) {
+        const g = G[gi];
+        const m = Math.fround(M[bi] + Math.fround(c1f * Math.fround(g - M[bi])));
+        M[bi] = m;
+        const v = Math.fround(V[bi] + Math.fround(c2f * Math.fround(Math.fround(g * g) - V[bi])));
+        V[bi] = v;
+        P[pi] = P[pi] - (lrT * m) / Math.fround(Math.fround(Math.sqrt(v)) + eps32);
+      }
+      return;
+    }
+    for (let k = 0; k < n; k++, pi += ps, gi += gs, bi += bs) {
+      const g = G[gi];
+      const m = M[bi] + c1 * (g - M[bi]);
+      M[bi] = m;
+      const v = V[bi] + c2 * (g * g - V[bi]);
+      V[bi] = v;
+      P[pi] = P[pi] - (lrT * m) / (Math.sqrt(v) + 1e-7);
+    }
+  }
+}

@@ -1,0 +1,70 @@
+/**
+ * Stochastic gradient descent, the book's `SGD` (common/optimizer.py).
+ */
+import type { TypedArray } from '../tensor/dtype.js';
+import {
+  BaseOptimizer,
+  checkLearningRate,
+  checkOptionKeys,
+  type FloatArray,
+  type OptimizerName,
+  readHyperparameters,
+} from './optimizer.js';
+
+/** Options of `SGD`. */
+export interface SGDOptions {
+  /** Learning rate; default 0.01. */
+  lr?: number;
+}
+
+/**
+ * Stochastic gradient descent:
+ *
+ *     W ← W − lr · ∂L/∂W
+ *
+ * (the book's `params[key] -= self.lr * grads[key]`). Default `lr = 0.01`. No buffers.
+ * @example
+ * const opt = new SGD({ lr: 0.1 });
+ * opt.update(net.params, net.gradient(x, t)); // in place
+ */
+export class SGD extends BaseOptimizer {
+  readonly kind: OptimizerName = 'sgd';
+  protected readonly label = 'SGD';
+  protected readonly bufferNames: readonly string[] = [];
+
+  constructor(options: SGDOptions = {}) {
+    checkOptionKeys('SGD', options, ['lr']);
+    super('SGD', options.lr ?? 0.01);
+  }
+
+  protected hyperparameters(): Record<string, number> {
+    return { lr: this.lr };
+  }
+
+  protected setHyperparameters(h: Record<string, number>): void {
+    const [lr] = readHyperparameters('SGD.setState', h, ['lr']);
+    this.lr = checkLearningRate('SGD.setState', lr);
+  }
+
+  protected kernel(
+    P: FloatArray,
+    pi: number,
+    ps: number,
+    G: TypedArray,
+    gi: number,
+    gs: number,
+    _bufs: FloatArray[],
+    _bi: number,
+    _bs: number,
+    n: number,
+    f32: boolean,
+  ): void {
+    const lr = this.lr;
+    if (f32) {
+      const lr32 = Math.fround(lr);
+      for (let k = 0; k < n; k++, pi += ps, gi += gs) P[pi] = P[pi] - Math.fround(lr32 * G[gi]);
+      return;
+    }
+    for (let k = 0; k < n; k++, pi += ps, gi += gs) P[pi] = P[pi] - lr * G[gi];
+  }
+}

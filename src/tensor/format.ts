@@ -1,0 +1,675 @@
+/**
+ * Printing tensors exactly as numpy 2.x prints arrays (`repr(arr)` with the default print options):
+ * `array([[0.1, 0.2],\n       [0.3, 0.4]])`.
+ *
+ * The pieces follow numpy's `arrayprint.py` and its Dragon4 digit generator (`dragon4.c`) step by
+ * step, so the text is the same character for character:
+ * - floats use floatmode `'maxprec'` with precision 8: the shortest digits that identify the value
+ *   (for float32, among float32 values), cut to at most 8 digits after the point, right-padded with
+ *   spaces so the points line up; scientific notation when numpy chooses it (largest magnitude
+ *   >= 1e8, or 1e6 for float32; smallest non-zero magnitude < 1e-4; or a ratio above 1000);
+ * - integers are right-aligned; booleans print as ` True`/`False`;
+ * - more than 1000 elements are summarised with `...` (3 items at each edge of every axis);
+ * - lines wrap at 75 characters with numpy's hanging indent; 3-D blocks are separated by blank lines;
+ * - `dtype=` is shown unless numpy would infer it from the text (float64 and bool), and `shape=` for
+ *   empty and summarised arrays.
+ *
+ * This module reads tensors only through `data`, `shape`, `strides` and `offset`; it imports nothing
+ * from `ops/`.
+ */
+import type { DType } from './dtype.js';
+import type { Tensor } from './tensor.js';
+
+// ------------------------------------------------------------------------------ numpy's defaults
+
+/** numpy's default print options (`np.get_printoptions()`). */
+const PRECISION = 8;
+const THRESHOLD = 1000;
+const EDGE_ITEMS = 3;
+const LINE_WIDTH = 75;
+
+// ------------------------------------------------------------------------------ Dragon4
+
+/** How a float's bits decompose: value = (-1)^negative * mantissa * 2^exponent. */
+interface FloatParts {
+  negative: boolean;
+  /** `'nan'` or `'inf'` for the special values (then mantissa/exponent are meaningless). */
+  special: 'nan' | 'inf' | null;
+  mantissa: bigint;
+  exponent: number;
+  /** Index of the highest set bit of the mantissa. */
+  mantissaBit: number;
+  /** True when the gap to the next float below is half the gap above (a power of two). */
+  unequalMargins: boolean;
+}
+
+const scratch = new DataView(new ArrayBuffer(8));
+
+function bitLength(m: bigint): number {
+  return m.toString(2).length;
+}
+
+/** Splits a float64 (or, for `'float32'`, the float32 nearest to `x`) into its IEEE parts, as numpy's Dragon4 does. */
+function floatParts(x: number, single: boolean): FloatParts {
+  let negative: boolean;
+  let expBits: number;
+  let frac: bigint;
+  let fracBits: number;
+  let bias: number;
+  if (single) {
+    scratch.setFloat32(0, x);
+    const bits = scratch.getUint32(0);
+    negative = bits >>> 31 === 1;
+    expBits = (bits >>> 23) & 0xff;
+    frac = BigInt(bits & 0x7fffff);
+    fracBits = 23;
+    bias = 127;
+  } else {
+    scratch.setFloat64(0, x);
+    const bits = scratch.getBigUint64(0);
+    negative = bits >> 63n === 1n;
+    expBits = Number((bits >> 52n) & 0x7ffn);
+    frac = bits & 0xfffffffffffffn;
+    fracBits = 52;
+    bias = 1023;
+  }
+  const maxExp = single ? 0xff : 0x7ff;
+  if (expBits === maxExp) {
+    return {
+      negative,
+      special: frac === 0n ? 'inf' : 'nan',
+      mantissa: 0n,
+      exponent: 0,
+      mantissaBit: 0,
+      unequalMargins: false,
+    };
+  }
+  if (expBits !== 0) {
+    return {
+      negative,
+      special: null,
+      mantissa: (1n << BigInt(fracBits)) | frac,
+      exponent: expBits - bias - fracBits,
+      mantissaBit: fracBits,
+      // numpy (after Ryan Juckett) treats the smallest normal exponent as having equal margins.
+      unequalMargins: expBits !== 1 && frac === 0n,
+    };
+  }
+  return {
+    negative,
+    special: null,
+    mantissa: frac,
+    exponent: 1 - bias - fracBits,
+    mantissaBit: frac === 0n ? 0 : bitLength(frac) - 1,
+    unequalMargins: false,
+  };
+}
+
+const pow10Cache: bigint[] = [1n];
+function pow10(n: number): bigint {
+  for (let i = pow10Cache.length; i <= n; i++) pow10Cache.push(pow10Cache[i - 1] * 10n);
+  return pow10Cache[n];
+}
+
+/** Where Dragon4 stops: after `cutoff` significant digits ('total') or digits after the point ('fraction'). */
+type CutoffMode = 'total' | 'fraction';
+
+/** numpy's large default output buffer; only matters for absurdly long outputs. */
+const BUFFER_SIZE = 16384;
+
+/**
+ * numpy's Dragon4 (Steele & White / Burger & Dybvig, in Ryan Juckett's formulation with IEEE
+ * unbiased rounding): the decimal digits of `mantissa * 2^exponent` and the base-10 exponent of the
+ * first digit. `unique` stops as soon as the digits identify the value among its float neighbours;
+ * otherwise digits are exact. `cutoffMax`/`cutoffMin` (-1 for none) bound the digit count.
+ */
+function dragon4(
+  p: FloatParts,
+  unique: boolean,
+  cutoffMode: CutoffMode,
+  cutoffMax: number,
+  cutoffMin: number,
+): { digits: string; exponent: number } {
+  const { mantissa, exponent, unequalMargins } = p;
+  if (mantissa === 0n) return { digits: '0', exponent: 0 };
+  const isEven = (mantissa & 1n) === 0n;
+  // value = scaledValue / scale; the margins are half the distance to the neighbouring floats.
+  let scaledValue: bigint;
+  let scale: bigint;
+  let marginLow: bigint;
+  if (unequalMargins) {
+    if (exponent > 0) {
+      scaledValue = mantissa << BigInt(exponent + 2);
+      scale = 4n;
+      marginLow = 1n << BigInt(exponent);
+    } else {
+      scaledValue = mantissa << 2n;
+      scale = 1n << BigInt(-exponent + 2);
+      marginLow = 1n;
+    }
+  } else if (exponent > 0) {
+    scaledValue = mantissa << BigInt(exponent + 1);
+    scale = 2n;
+    marginLow = 1n << BigInt(exponent);
+  } else {
+    scaledValue = mantissa << 1n;
+    scale = 1n << BigInt(-exponent + 1);
+    marginLow = 1n;
+  }
+  let marginHigh = unequalMargins ? marginLow * 2n : marginLow;
+
+  // Estimate floor(log10(v)) + 1 (correct or one too low), as numpy does.
+  let digitExponent = Math.ceil((p.mantissaBit + exponent) * 0.3010299956639812 - 0.69);
+  if (cutoffMax >= 0 && cutoffMode === 'fraction' && digitExponent <= -cutoffMax)
+    digitExponent = -cutoffMax + 1;
+  if (digitExponent > 0) scale *= pow10(digitExponent);
+  else if (digitExponent < 0) {
+    const f = pow10(-digitExponent);
+    scaledValue *= f;
+    marginLow *= f;
+    marginHigh = unequalMargins ? marginLow * 2n : marginLow;
+  }
+  if (scaledValue >= scale) digitExponent += 1;
+  else {
+    scaledValue *= 10n;
+    marginLow *= 10n;
+    marginHigh = unequalMargins ? marginLow * 2n : marginLow;
+  }
+
+  let cutoffMaxExponent = digitExponent - BUFFER_SIZE;
+  if (cutoffMax >= 0) {
+    const desired = cutoffMode === 'total' ? digitExponent - cutoffMax : -cutoffMax;
+    if (desired > cutoffMaxExponent) cutoffMaxExponent = desired;
+  }
+  let cutoffMinExponent = digitExponent;
+  if (cutoffMin >= 0) {
+    const desired = cutoffMode === 'total' ? digitExponent - cutoffMin : -cutoffMin;
+    if (desired < cutoffMinExponent) cutoffMinExponent = desired;
+  }
+  let outExponent = digitExponent - 1;
+
+  const out: number[] = [];
+  let low = false;
+  let high = false;
+  let digit = 0;
+  if (unique) {
+    for (;;) {
+      digitExponent -= 1;
+      digit = Number(scaledValue / scale);
+      scaledValue %= scale;
+      const valueHigh = scaledValue + marginHigh;
+      low = isEven ? scaledValue <= marginLow : scaledValue < marginLow;
+      high = isEven ? valueHigh >= scale : valueHigh > scale;
+      if (((low || high) && digitExponent <= cutoffMinExponent) || digitExponent === cutoffMaxExponent) break;
+      out.push(digit);
+      scaledValue *= 10n;
+      marginLow *= 10n;
+      marginHigh = unequalMargins ? marginLow * 2n : marginLow;
+    }
+  } else {
+    for (;;) {
+      digitExponent -= 1;
+      digit = Number(scaledValue / scale);
+      scaledValue %= scale;
+      if (scaledValue === 0n || digitExponent === cutoffMaxExponent) break;
+      out.push(digit);
+      scaledValue *= 10n;
+    }
+  }
+
+  // Round the final digit: to the nearer side, ties to the even digit.
+  let roundDown = low;
+  if (low === high) {
+    const twice = scaledValue * 2n;
+    roundDown = twice < scale;
+    if (twice === scale) roundDown = (digit & 1) === 0;
+  }
+  if (roundDown) out.push(digit);
+  else if (digit < 9) out.push(digit + 1);
+  else {
+    // Carry: drop trailing nines and increment the first other digit (or start over at "1").
+    for (;;) {
+      if (out.length === 0) {
+        out.push(1);
+        outExponent += 1;
+        break;
+      }
+      const d = out.pop() as number;
+      if (d !== 9) {
+        out.push(d + 1);
+        break;
+      }
+    }
+  }
+  return { digits: out.join(''), exponent: outExponent };
+}
+
+/**
+ * numpy's trim modes: `'k'` keeps trailing zeros, `'.'` trims them but keeps the point, `'0'` keeps
+ * one zero after the point, `'-'` trims zeros and the point.
+ */
+export type TrimMode = 'k' | '.' | '0' | '-';
+
+/** Options of {@link formatFloatPositional} and {@link formatFloatScientific}, as numpy's. */
+export interface FloatFormatOptions {
+  /** Maximum digits (after the point for positional; after the first digit for scientific). */
+  precision?: number | null;
+  /** Shortest unique digits (true, default) or exact digits cut at `precision`. */
+  unique?: boolean;
+  /** Positional only: `precision` counts digits after the point (default) or significant digits. */
+  fractional?: boolean;
+  /** Trailing-zero handling; `'k'` by default, as numpy. */
+  trim?: TrimMode;
+  /** Always print a sign. */
+  sign?: boolean;
+  /** Pad with spaces until this many characters are left of the point. */
+  padLeft?: number | null;
+  /** Positional only: pad with spaces until this many characters are right of the point. */
+  padRight?: number | null;
+  /** Scientific only: pad the exponent with zeros to this many digits (2 by default). */
+  expDigits?: number | null;
+  /** Print at least this many digits (unique mode), rounding the last one. */
+  minDigits?: number | null;
+  /** Interpret the value as a float32 (shortest digits among float32 values). */
+  float32?: boolean;
+}
+
+function orMinus1(v: number | null | undefined): number {
+  return v === null || v === undefined ? -1 : v;
+}
+
+function specialString(p: FloatParts, sign: boolean): string {
+  if (p.special === 'nan') return 'nan';
+  return `${p.negative ? '-' : sign ? '+' : ''}inf`;
+}
+
+/**
+ * numpy's `np.format_float_positional`: a float in positional notation, via Dragon4.
+ * @example formatFloatPositional(0.1 + 0.2) // '0.30000000000000004'
+ * @example formatFloatPositional(1 / 3, { precision: 8, trim: '.' }) // '0.33333333'
+ */
+export function formatFloatPositional(x: number, options: FloatFormatOptions = {}): string {
+  const precision = orMinus1(options.precision);
+  const minDigits = orMinus1(options.minDigits);
+  const padLeft = orMinus1(options.padLeft);
+  const padRight = orMinus1(options.padRight);
+  const unique = options.unique ?? true;
+  const fractional = options.fractional ?? true;
+  const trim = options.trim ?? 'k';
+  const p = floatParts(x, options.float32 ?? false);
+  if (p.special) return specialString(p, options.sign ?? false);
+  const signStr = p.negative ? '-' : options.sign ? '+' : '';
+  const { digits, exponent } = dragon4(p, unique, fractional ? 'fraction' : 'total', precision, minDigits);
+
+  let whole: string;
+  let frac: string;
+  if (exponent >= 0) {
+    const nWhole = exponent + 1;
+    if (digits.length <= nWhole) {
+      whole = digits + '0'.repeat(nWhole - digits.length);
+      frac = '';
+    } else {
+      whole = digits.slice(0, nWhole);
+      frac = digits.slice(nWhole);
+    }
+  } else {
+    whole = '0';
+    frac = '0'.repeat(-(exponent + 1)) + digits;
+  }
+  let point = trim !== '-' || frac.length > 0;
+  const addDigits = unique ? minDigits : precision;
+  const desired = fractional ? Math.max(addDigits, 0) : addDigits - whole.length;
+  if (trim === '0') {
+    if (frac.length === 0) frac = '0';
+  } else if (trim === 'k' && desired > frac.length) {
+    frac += '0'.repeat(desired - frac.length);
+  }
+  if (trim !== 'k' && frac.length > 0) {
+    frac = frac.replace(/0+$/, '');
+    if (frac.length === 0) {
+      if (trim === '0') frac = '0';
+      else if (trim === '-') point = false;
+    }
+  }
+  let s = signStr + whole + (point ? '.' : '') + frac;
+  if (padRight >= frac.length) {
+    if (trim === '-' && frac.length === 0) s += ' ';
+    s += ' '.repeat(padRight - frac.length);
+  }
+  const left = whole.length + signStr.length;
+  if (padLeft > left) s = ' '.repeat(padLeft - left) + s;
+  return s;
+}
+
+/**
+ * numpy's `np.format_float_scientific`: a float as `d.ddde±XX`, via Dragon4.
+ * @example formatFloatScientific(12345) // '1.2345e+04'
+ * @example formatFloatScientific(1e-5, { trim: '.' }) // '1.e-05'
+ */
+export function formatFloatScientific(x: number, options: FloatFormatOptions = {}): string {
+  const precision = orMinus1(options.precision);
+  const minDigits = orMinus1(options.minDigits);
+  const padLeft = orMinus1(options.padLeft);
+  let expDigits = orMinus1(options.expDigits);
+  const unique = options.unique ?? true;
+  const trim = options.trim ?? 'k';
+  const p = floatParts(x, options.float32 ?? false);
+  if (p.special) return specialString(p, options.sign ?? false);
+  const signStr = p.negative ? '-' : options.sign ? '+' : '';
+  const { digits, exponent } = dragon4(
+    p,
+    unique,
+    'total',
+    precision < 0 ? -1 : precision + 1,
+    minDigits < 0 ? -1 : minDigits + 1,
+  );
+  let s = '';
+  const leftChars = 1 + signStr.length;
+  if (padLeft > leftChars) s += ' '.repeat(padLeft - leftChars);
+  s += signStr + digits[0];
+  let frac = digits.slice(1);
+  const point = trim !== '-' || frac.length > 0;
+  const addDigits = Math.max(unique ? minDigits : precision, 0);
+  if (trim === '0') {
+    if (frac.length === 0) frac = '0';
+  } else if (trim === 'k' && addDigits > frac.length) {
+    frac += '0'.repeat(addDigits - frac.length);
+  }
+  if (trim !== 'k' && frac.length > 0) {
+    frac = frac.replace(/0+$/, '');
+    if (trim === '0' && frac.length === 0) frac = '0';
+  }
+  s += (point ? '.' : '') + frac;
+  if (expDigits > 5) expDigits = 5;
+  if (expDigits < 0) expDigits = 2;
+  s += `e${exponent >= 0 ? '+' : '-'}${String(Math.abs(exponent)).padStart(expDigits, '0')}`;
+  return s;
+}
+
+// ------------------------------------------------------------------------------ element formatters
+
+type ElementFormatter = (x: number) => string;
+
+/**
+ * numpy's `FloatingFormat` for floatmode 'maxprec': decides between positional and scientific
+ * notation and the paddings from all the values that will be printed, then formats each one.
+ */
+function floatFormatter(values: readonly number[], dtype: 'float32' | 'float64'): ElementFormatter {
+  const single = dtype === 'float32';
+  const r = single ? Math.fround : (v: number) => v;
+  const finite = values.filter((v) => Number.isFinite(v));
+  const absNonZero = finite.filter((v) => v !== 0).map(Math.abs);
+  let expFormat = false;
+  if (absNonZero.length > 0) {
+    let max = absNonZero[0];
+    let min = absNonZero[0];
+    for (const v of absNonZero) {
+      if (v > max) max = v;
+      if (v < min) min = v;
+    }
+    // numpy 2.3+: 10**min(8, finfo(dtype).precision), i.e. 1e6 for float32. The comparisons and the
+    // ratio are computed in the array's dtype.
+    const cutoff = single ? 1e6 : 1e8;
+    if (max >= cutoff || min < r(0.0001) || r(max / min) > 1000) expFormat = true;
+  }
+  let padLeft = 0;
+  let padRight = 0;
+  let precision = PRECISION;
+  let expSize = -1;
+  if (finite.length > 0) {
+    if (expFormat) {
+      let maxFrac = 0;
+      let maxInt = 0;
+      let maxExp = 0;
+      for (const v of finite) {
+        const s = formatFloatScientific(v, {
+          precision: PRECISION,
+          unique: true,
+          trim: '.',
+          float32: single,
+        });
+        const e = s.indexOf('e');
+        const mant = s.slice(0, e);
+        const dot = mant.indexOf('.');
+        maxInt = Math.max(maxInt, dot);
+        maxFrac = Math.max(maxFrac, mant.length - dot - 1);
+        maxExp = Math.max(maxExp, s.length - e - 1);
+      }
+      expSize = maxExp - 1;
+      precision = maxFrac;
+      padLeft = maxInt;
+      padRight = expSize + 2 + precision;
+    } else {
+      for (const v of finite) {
+        const s = formatFloatPositional(v, {
+          precision: PRECISION,
+          unique: true,
+          fractional: true,
+          trim: '.',
+          float32: single,
+        });
+        const dot = s.indexOf('.');
+        padLeft = Math.max(padLeft, dot);
+        padRight = Math.max(padRight, s.length - dot - 1);
+      }
+    }
+  }
+  if (finite.length !== values.length) {
+    const negInf = values.some((v) => v === -Infinity) ? 1 : 0;
+    const offset = padRight + 1;
+    padLeft = Math.max(padLeft, 3 - offset, 3 + negInf - offset);
+  }
+  return (x: number): string => {
+    if (!Number.isFinite(x)) {
+      const s = Number.isNaN(x) ? 'nan' : x < 0 ? '-inf' : 'inf';
+      return ' '.repeat(Math.max(0, padLeft + padRight + 1 - s.length)) + s;
+    }
+    if (expFormat) {
+      return formatFloatScientific(x, {
+        precision,
+        minDigits: precision,
+        unique: true,
+        trim: 'k',
+        padLeft,
+        expDigits: expSize,
+        float32: single,
+      });
+    }
+    return formatFloatPositional(x, {
+      precision: PRECISION,
+      minDigits: 0,
+      unique: true,
+      fractional: true,
+      trim: '.',
+      padLeft,
+      padRight,
+      float32: single,
+    });
+  };
+}
+
+/** numpy's `IntegerFormat`: right-aligned to the widest of the largest and smallest value. */
+function intFormatter(values: readonly number[]): ElementFormatter {
+  let width = 0;
+  if (values.length > 0) {
+    let max = values[0];
+    let min = values[0];
+    for (const v of values) {
+      if (v > max) max = v;
+      if (v < min) min = v;
+    }
+    width = Math.max(String(max).length, String(min).length);
+  }
+  return (x) => String(x).padStart(width, ' ');
+}
+
+/** numpy's `BoolFormat`: `' True'` lines up with `'False'`, except in a 0-d array. */
+function boolFormatter(zeroDim: boolean): ElementFormatter {
+  const trueStr = zeroDim ? 'True' : ' True';
+  return (x) => (x !== 0 ? trueStr : 'False');
+}
+
+function elementFormatter(values: readonly number[], dtype: DType, zeroDim: boolean): ElementFormatter {
+  switch (dtype) {
+    case 'float64':
+    case 'float32':
+      return floatFormatter(values, dtype);
+    case 'int32':
+    case 'uint8':
+      return intFormatter(values);
+    case 'bool':
+      return boolFormatter(zeroDim);
+  }
+}
+
+// ------------------------------------------------------------------------------ layout
+
+/**
+ * The values numpy's `_leading_trailing` keeps: every element when not summarising, else only those
+ * whose index along every long axis is among the first or last `EDGE_ITEMS`.
+ */
+function printedValues(t: Tensor, summarise: boolean): number[] {
+  const out: number[] = [];
+  const { data, shape, strides } = t;
+  const rec = (axis: number, o: number): void => {
+    if (axis === shape.length) {
+      out.push(data[o]);
+      return;
+    }
+    const n = shape[axis];
+    const st = strides[axis];
+    if (summarise && n > 2 * EDGE_ITEMS) {
+      for (let i = 0; i < EDGE_ITEMS; i++) rec(axis + 1, o + i * st);
+      for (let i = n - EDGE_ITEMS; i < n; i++) rec(axis + 1, o + i * st);
+    } else {
+      for (let i = 0; i < n; i++) rec(axis + 1, o + i * st);
+    }
+  };
+  rec(0, t.offset);
+  return out;
+}
+
+/** numpy's `_extendLine`: append `word`, wrapping first if the line would pass `width`. */
+function extendLine(
+  state: { s: string; line: string },
+  word: string,
+  width: number,
+  nextLinePrefix: string,
+): void {
+  let needsWrap = state.line.length + word.length > width;
+  // Don't wrap lines if it won't help.
+  if (state.line.length <= nextLinePrefix.length) needsWrap = false;
+  if (needsWrap) {
+    state.s += `${state.line.trimEnd()}\n`;
+    state.line = nextLinePrefix;
+  }
+  state.line += word;
+}
+
+/** numpy's `_formatArray` with separator `', '`. */
+function formatArray(
+  t: Tensor,
+  fmt: ElementFormatter,
+  lineWidth: number,
+  nextLinePrefix: string,
+  summarise: boolean,
+): string {
+  const { data, shape, strides } = t;
+  const separator = ', ';
+  const recurse = (axis: number, o: number, hangingIndent: string, currWidth: number): string => {
+    const axesLeft = shape.length - axis;
+    if (axesLeft === 0) return fmt(data[o]);
+    const nextHangingIndent = `${hangingIndent} `;
+    const nextWidth = currWidth - 1;
+    const n = shape[axis];
+    const st = strides[axis];
+    const showSummary = summarise && 2 * EDGE_ITEMS < n;
+    const leading = showSummary ? EDGE_ITEMS : 0;
+    const trailing = showSummary ? EDGE_ITEMS : n;
+    let s = '';
+    if (axesLeft === 1) {
+      const elemWidth = currWidth - 1;
+      const state = { s: '', line: hangingIndent };
+      for (let i = 0; i < leading; i++) {
+        extendLine(
+          state,
+          recurse(axis + 1, o + i * st, nextHangingIndent, nextWidth),
+          elemWidth,
+          hangingIndent,
+        );
+        state.line += separator;
+      }
+      if (showSummary) {
+        extendLine(state, '...', elemWidth, hangingIndent);
+        state.line += separator;
+      }
+      for (let i = trailing; i > 1; i--) {
+        extendLine(
+          state,
+          recurse(axis + 1, o + (n - i) * st, nextHangingIndent, nextWidth),
+          elemWidth,
+          hangingIndent,
+        );
+        state.line += separator;
+      }
+      extendLine(
+        state,
+        recurse(axis + 1, o + (n - 1) * st, nextHangingIndent, nextWidth),
+        elemWidth,
+        hangingIndent,
+      );
+      s = state.s + state.line;
+    } else {
+      const lineSep = `,${'\n'.repeat(axesLeft - 1)}`;
+      for (let i = 0; i < leading; i++) {
+        s += hangingIndent + recurse(axis + 1, o + i * st, nextHangingIndent, nextWidth) + lineSep;
+      }
+      if (showSummary) s += `${hangingIndent}...${lineSep}`;
+      for (let i = trailing; i > 1; i--) {
+        s += hangingIndent + recurse(axis + 1, o + (n - i) * st, nextHangingIndent, nextWidth) + lineSep;
+      }
+      s += hangingIndent + recurse(axis + 1, o + (n - 1) * st, nextHangingIndent, nextWidth);
+    }
+    return `[${s.slice(hangingIndent.length)}]`;
+  };
+  return recurse(0, t.offset, nextLinePrefix, lineWidth);
+}
+
+/** A shape as Python prints a tuple: `(2000,)`, `(0, 3)`. */
+function pythonTuple(shape: readonly number[]): string {
+  return shape.length === 1 ? `(${shape[0]},)` : `(${shape.join(', ')})`;
+}
+
+/**
+ * The text numpy 2.x's `repr(arr)` gives for the same array, with the default print options.
+ * Used by `Tensor.toString()` and by Node's `console.log`.
+ * @example
+ * formatTensor(tensor([[0.1, 0.2], [0.3, 0.4]]))
+ * // 'array([[0.1, 0.2],\n       [0.3, 0.4]])'
+ * formatTensor(tensor([1, 2, 3], { dtype: 'int32' })) // 'array([1, 2, 3], dtype=int32)'
+ * formatTensor(arange(2000))
+ * // 'array([0.000e+00, 1.000e+00, 2.000e+00, ..., 1.997e+03, 1.998e+03,\n       1.999e+03], shape=(2000,))'
+ */
+export function formatTensor(t: Tensor): string {
+  const prefix = 'array(';
+  const size = t.shape.reduce((a, b) => a * b, 1);
+  const summarise = size > THRESHOLD;
+  let body: string;
+  if (size === 0) body = '[]';
+  else {
+    const fmt = elementFormatter(printedValues(t, summarise), t.dtype, t.shape.length === 0);
+    // The wrapping width leaves room for the closing ")"; continuation lines align after "array([".
+    body = formatArray(t, fmt, LINE_WIDTH - 1, ' '.repeat(prefix.length + 1), summarise);
+  }
+  const extras: string[] = [];
+  if ((size === 0 && !(t.shape.length === 1 && t.shape[0] === 0)) || summarise) {
+    extras.push(`shape=${pythonTuple(t.shape)}`);
+  }
+  if (!(t.dtype === 'float64' || t.dtype === 'bool') || size === 0) extras.push(`dtype=${t.dtype}`);
+  if (extras.length === 0) return `${prefix}${body})`;
+  const arrStr = `${prefix}${body},`;
+  const extraStr = `${extras.join(', ')})`;
+  const lastLineLen = arrStr.length - (arrStr.lastIndexOf('\n') + 1);
+  const spacer = lastLineLen + extraStr.length + 1 > LINE_WIDTH ? `\n${' '.repeat(prefix.length)}` : ' ';
+  return arrStr + spacer + extraStr;
+}
