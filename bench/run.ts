@@ -41,7 +41,14 @@ const minTime = quick ? 0.1 : 0.5;
 const cases: Case[] = [
   { kind: 'binary', name: 'add (1000,1000) + (1000,1000)', op: 'add', a: [1000, 1000], b: [1000, 1000] },
   { kind: 'binary', name: 'add (1000,1000) + (1000,) broadcast', op: 'add', a: [1000, 1000], b: [1000] },
-  { kind: 'binary', name: 'multiply (100,784) * (100,784) f32', op: 'multiply', a: [100, 784], b: [100, 784], dtype: 'float32' },
+  {
+    kind: 'binary',
+    name: 'multiply (100,784) * (100,784) f32',
+    op: 'multiply',
+    a: [100, 784],
+    b: [100, 784],
+    dtype: 'float32',
+  },
   { kind: 'transposed-add', name: 'add of transposed views (500,500)', a: [500, 500] },
   { kind: 'unary', name: 'exp (1000,1000)', op: 'exp', a: [1000, 1000] },
   { kind: 'reduce', name: 'sum (1000,1000) all', op: 'sum', a: [1000, 1000], axis: null },
@@ -50,7 +57,13 @@ const cases: Case[] = [
   { kind: 'reduce', name: 'max (1000,1000) axis 1', op: 'max', a: [1000, 1000], axis: 1 },
   { kind: 'matmul', name: 'matmul (100,784) @ (784,50)', a: [100, 784], b: [784, 50] },
   { kind: 'matmul', name: 'matmul (256,256) @ (256,256)', a: [256, 256], b: [256, 256] },
-  { kind: 'matmul', name: 'matmul (256,256) @ (256,256) f32', a: [256, 256], b: [256, 256], dtype: 'float32' },
+  {
+    kind: 'matmul',
+    name: 'matmul (256,256) @ (256,256) f32',
+    a: [256, 256],
+    b: [256, 256],
+    dtype: 'float32',
+  },
   { kind: 'numgrad', name: 'numericalGradient, seed net (per f eval)' },
 ];
 
@@ -129,6 +142,8 @@ if (asJson) {
   console.log('| operation | scratchnet | numpy | numpy/scratchnet |');
   console.log('| --- | ---: | ---: | ---: |');
   for (const r of rows) {
-    console.log(`| ${r.name} | ${fmt(r.scratchnet)} | ${fmt(r.numpy)} | ${(r.numpy / r.scratchnet).toFixed(2)}x |`);
+    console.log(
+      `| ${r.name} | ${fmt(r.scratchnet)} | ${fmt(r.numpy)} | ${(r.numpy / r.scratchnet).toFixed(2)}x |`,
+    );
   }
 }

@@ -7,122 +7,119 @@
  * const net = new SimpleNet();
  * console.log(net.loss(tensor([0.6, 0.9]), [2]));
  */
-export type { DType, TypedArray } from './tensor/dtype.js';
-export { promoteTypes } from './tensor/dtype.js';
-export { Tensor, type TensorLike, type NestedArray } from './tensor/tensor.js';
-export type { Index, Slice } from './tensor/view.js';
-export { broadcastShapes } from './tensor/shape.js';
-export {
-  tensor,
-  fromData,
-  zeros,
-  ones,
-  full,
-  empty,
-  arange,
-  linspace,
-  eye,
-  zerosLike,
-  onesLike,
-  fullLike,
-} from './tensor/create.js';
 
-export {
-  add,
-  sub,
-  mul,
-  div,
-  pow,
-  floorDivide,
-  mod,
-  maximum,
-  minimum,
-  equal,
-  notEqual,
-  less,
-  lessEqual,
-  greater,
-  greaterEqual,
-  logicalAnd,
-  logicalOr,
-  addInPlace,
-  subInPlace,
-  mulInPlace,
-  divInPlace,
-  powInPlace,
-  maximumInPlace,
-  minimumInPlace,
-} from './ops/binary.js';
-export {
-  neg,
-  exp,
-  log,
-  sqrt,
-  abs,
-  sign,
-  tanh,
-  square,
-  reciprocal,
-  log1p,
-  expm1,
-  sin,
-  cos,
-  floor,
-  ceil,
-  round,
-  logicalNot,
-  isnan,
-  isfinite,
-} from './ops/unary.js';
-export { clip, clipInPlace } from './ops/clip.js';
-export { where } from './ops/where.js';
-export {
-  sum,
-  prod,
-  mean,
-  max,
-  min,
-  any,
-  all,
-  variance,
-  std,
-  argmax,
-  argmin,
-  type ReduceOptions,
-  type VarOptions,
-  type ArgReduceOptions,
-} from './ops/reduce.js';
-export { dot, matmul } from './ops/matmul.js';
-export { concatenate, stack, split } from './ops/join.js';
-export { take, pick } from './ops/indexing.js';
-
-export * from './random/index.js';
-
+export * from './data/index.js';
+export { replaySeedNotebook, type SeedNotebookResult } from './examples/seed-notebook.js';
 export {
   identityFunction,
-  stepFunction,
-  sigmoid,
-  sigmoidGrad,
   relu,
   reluGrad,
+  sigmoid,
+  sigmoidGrad,
   softmax,
+  stepFunction,
 } from './functions/activations.js';
-export { crossEntropyError, sumSquaredError, softmaxLoss, type Labels } from './functions/losses.js';
+export { crossEntropyError, type Labels, softmaxLoss, sumSquaredError } from './functions/losses.js';
+export { gradcheck } from './gradient/gradcheck.js';
 export {
-  numericalDiff,
-  numericalGradient,
+  type GradientDescentResult,
   gradientDescent,
   NoEffectError,
   type NoEffectPolicy,
   type NumericalGradientOptions,
-  type GradientDescentResult,
+  numericalDiff,
+  numericalGradient,
 } from './gradient/numerical.js';
-export { SimpleNet, type SimpleNetOptions } from './nets/simple-net.js';
-
 export * from './layers/index.js';
 export * from './nets/index.js';
-export { gradcheck } from './gradient/gradcheck.js';
+export { SimpleNet, type SimpleNetOptions } from './nets/simple-net.js';
+export {
+  add,
+  addInPlace,
+  div,
+  divInPlace,
+  equal,
+  floorDivide,
+  greater,
+  greaterEqual,
+  less,
+  lessEqual,
+  logicalAnd,
+  logicalOr,
+  maximum,
+  maximumInPlace,
+  minimum,
+  minimumInPlace,
+  mod,
+  mul,
+  mulInPlace,
+  notEqual,
+  pow,
+  powInPlace,
+  sub,
+  subInPlace,
+} from './ops/binary.js';
+export { clip, clipInPlace } from './ops/clip.js';
+export { pick, take } from './ops/indexing.js';
+export { concatenate, split, stack } from './ops/join.js';
+export { dot, matmul } from './ops/matmul.js';
+export {
+  type ArgReduceOptions,
+  all,
+  any,
+  argmax,
+  argmin,
+  max,
+  mean,
+  min,
+  prod,
+  type ReduceOptions,
+  std,
+  sum,
+  type VarOptions,
+  variance,
+} from './ops/reduce.js';
+export {
+  abs,
+  ceil,
+  cos,
+  exp,
+  expm1,
+  floor,
+  isfinite,
+  isnan,
+  log,
+  log1p,
+  logicalNot,
+  neg,
+  reciprocal,
+  round,
+  sign,
+  sin,
+  sqrt,
+  square,
+  tanh,
+} from './ops/unary.js';
+export { where } from './ops/where.js';
 export * from './optim/index.js';
+export * from './random/index.js';
+export {
+  arange,
+  empty,
+  eye,
+  fromData,
+  full,
+  fullLike,
+  linspace,
+  ones,
+  onesLike,
+  tensor,
+  zeros,
+  zerosLike,
+} from './tensor/create.js';
+export type { DType, TypedArray } from './tensor/dtype.js';
+export { promoteTypes } from './tensor/dtype.js';
+export { broadcastShapes } from './tensor/shape.js';
+export { type NestedArray, Tensor, type TensorLike } from './tensor/tensor.js';
+export type { Index, Slice } from './tensor/view.js';
 export * from './train/index.js';
-export * from './data/index.js';
-export { replaySeedNotebook, type SeedNotebookResult } from './examples/seed-notebook.js';

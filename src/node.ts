@@ -4,5 +4,6 @@
  * @example
  * import { tensor } from 'scratchnet/node';
  */
-export * from './index.js';
+
 export * from './data/node.js';
+export * from './index.js';

@@ -3,7 +3,9 @@ import { replaySeedNotebook } from '../src/examples/seed-notebook.js';
 import { loadFixture, maxRelError } from './helpers/fixtures.js';
 
 /** numpy's re-run of the notebook (test/fixtures/seed_notebook.py), which also checks the notebook's text. */
-const fx = loadFixture<Record<string, number[]> & { notebook_printed: Record<string, number[]> }>('seed_notebook.json');
+const fx = loadFixture<Record<string, number[]> & { notebook_printed: Record<string, number[]> }>(
+  'seed_notebook.json',
+);
 const printed = fx.notebook_printed;
 
 describe('the seed notebook, replayed in scratchnet', () => {

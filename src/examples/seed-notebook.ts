@@ -125,7 +125,10 @@ export function replaySeedNotebook(log: (line: string) => void = console.log): S
   const stuckNet = new SimpleNet();
   const w98 = stuckNet.W.copy();
   const cell98Net0Nd = run(net0Step, stuckNet, numericalGradientNd);
-  show("In [98] Net0 + the notebook's numerical_gradient_nd (perturbs X.flatten(), a copy): stuck", cell98Net0Nd);
+  show(
+    "In [98] Net0 + the notebook's numerical_gradient_nd (perturbs X.flatten(), a copy): stuck",
+    cell98Net0Nd,
+  );
 
   // What scratchnet says when handed that copy.
   const warned: string[] = [];
@@ -136,13 +139,19 @@ export function replaySeedNotebook(log: (line: string) => void = console.log): S
   // The same start, with scratchnet's gradient on the real W: it trains.
   const falseAlarms: string[] = [];
   const fixedNet = new SimpleNet({ rng: { randn: () => w98.copy() } });
-  const cell98Net0Fixed = captureWarnings(() => run(net0Step, fixedNet, numericalGradientStrict), falseAlarms);
+  const cell98Net0Fixed = captureWarnings(
+    () => run(net0Step, fixedNet, numericalGradientStrict),
+    falseAlarms,
+  );
   show('        Net0 + scratchnet numericalGradient (perturbs net.W in place): trains', cell98Net0Fixed);
 
   // Cell 99: Net0 (the stream goes on) with the 2-d gradient, and with scratchnet's: the notebook's numbers.
   const net99 = new SimpleNet();
   const cell99Net0_2d = captureWarnings(() => run(net0Step, net99, numericalGradientStrict), falseAlarms);
-  show('In [99] Net0 + scratchnet numericalGradient (the notebook used numerical_gradient_2d)', cell99Net0_2d);
+  show(
+    'In [99] Net0 + scratchnet numericalGradient (the notebook used numerical_gradient_2d)',
+    cell99Net0_2d,
+  );
 
   // Cell 100: Net1 with the n-d gradient works because f assigns its argument to net.W.
   const net100 = new SimpleNet();
@@ -150,7 +159,10 @@ export function replaySeedNotebook(log: (line: string) => void = console.log): S
   const cell100Net1Nd = run(net1Step, net100, numericalGradientNd);
   show("In [100] Net1 + the notebook's numerical_gradient_nd (f sets net.W = W): works", cell100Net1Nd);
   const net100b = new SimpleNet({ rng: { randn: () => w100.copy() } });
-  const cell100Net1Fixed = captureWarnings(() => run(net1Step, net100b, numericalGradientStrict), falseAlarms);
+  const cell100Net1Fixed = captureWarnings(
+    () => run(net1Step, net100b, numericalGradientStrict),
+    falseAlarms,
+  );
   show('         Net1 + scratchnet numericalGradient: the same numbers', cell100Net1Fixed);
 
   // Cells 101-103: functions instead of a class, W from rand(2, 3) after seed 0.
@@ -167,11 +179,15 @@ export function replaySeedNotebook(log: (line: string) => void = console.log): S
   const cell102FnNd = fnRun(numericalGradientNd);
   show("In [102] loss_W + the notebook's numerical_gradient_nd: stuck", cell102FnNd, 'loss_W');
   const cell103Fn2d = captureWarnings(() => fnRun(numericalGradientStrict), falseAlarms);
-  show('In [103] loss_W + scratchnet numericalGradient (the notebook used numerical_gradient_2d)', cell103Fn2d, 'loss_W');
+  show(
+    'In [103] loss_W + scratchnet numericalGradient (the notebook used numerical_gradient_2d)',
+    cell103Fn2d,
+    'loss_W',
+  );
   W.assign(W0);
   const cell102FnFixed = captureWarnings(() => fnRun(numericalGradientStrict), falseAlarms);
 
-  log('The notebook\'s table, redone in scratchnet:');
+  log("The notebook's table, redone in scratchnet:");
   log('| gradient                           | Net0 (f reads net.W) | Net1 (f sets net.W = W) |');
   log('| ---------------------------------- | -------------------- | ----------------------- |');
   log('| notebook 2d (X[i,j] in place)      | OK                   | OK                      |');

@@ -48,7 +48,12 @@ describe('softmax', () => {
   });
 
   it('is stable for large inputs and each row sums to 1', () => {
-    const y = activations.softmax(tensor([[1000, 1001, 1002], [-1000, 0, 1000]]));
+    const y = activations.softmax(
+      tensor([
+        [1000, 1001, 1002],
+        [-1000, 0, 1000],
+      ]),
+    );
     expect(y.toFlatArray().every(Number.isFinite)).toBe(true);
     const sums = y.sum({ axis: -1 }).toFlatArray();
     for (const s of sums) expect(s).toBeCloseTo(1, 15);

@@ -4,7 +4,7 @@
  */
 import { max, sum } from '../ops/reduce.js';
 import { exp } from '../ops/unary.js';
-import { type Tensor, type TensorLike } from '../tensor/tensor.js';
+import type { Tensor, TensorLike } from '../tensor/tensor.js';
 import { asTensor, mapFloat } from './map.js';
 
 /**
@@ -73,4 +73,3 @@ export function softmax(x: TensorLike): Tensor {
   const e = exp(shifted);
   return e.div(sum(e, { axis: -1, keepdims: true }));
 }
-

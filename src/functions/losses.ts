@@ -1,8 +1,9 @@
 /**
  * Loss functions of the book (common/functions.py). Each returns a plain number.
  */
-import { Tensor } from '../tensor/tensor.js';
+
 import { formatShape } from '../tensor/shape.js';
+import { Tensor } from '../tensor/tensor.js';
 import { softmax } from './activations.js';
 
 /** Class labels: a tensor of integer values (any dtype) or a plain array, or one-hot rows. */
@@ -20,7 +21,9 @@ function labelsTensor(t: Labels): Tensor {
 export function sumSquaredError(y: Tensor, t: Labels): number {
   const tt = labelsTensor(t);
   if (y.size !== tt.size) {
-    throw new RangeError(`sumSquaredError: y ${formatShape(y.shape)} and t ${formatShape(tt.shape)} must have the same size`);
+    throw new RangeError(
+      `sumSquaredError: y ${formatShape(y.shape)} and t ${formatShape(tt.shape)} must have the same size`,
+    );
   }
   const d = y.sub(tt.reshape(y.shape));
   return 0.5 * d.mul(d).sum().item();
@@ -38,7 +41,8 @@ export function crossEntropyError(y: Tensor, t: Labels): number {
     tt = tt.reshape(1, tt.size);
     y = y.reshape(1, y.size);
   }
-  if (y.ndim !== 2) throw new RangeError(`crossEntropyError: y: expected shape (N, C) or (C,), got ${formatShape(y.shape)}`);
+  if (y.ndim !== 2)
+    throw new RangeError(`crossEntropyError: y: expected shape (N, C) or (C,), got ${formatShape(y.shape)}`);
   const [n, c] = y.shape;
   if (n === 0) throw new RangeError('crossEntropyError: y: empty batch (N = 0)');
   if (tt.size === y.size) tt = tt.reshape(n, c).argmax({ axis: 1 });

@@ -34,19 +34,22 @@ function buildView(c: NumGradCase): { base: Tensor; x: Tensor } {
 afterEach(() => vi.restoreAllMocks());
 
 describe('numericalGradient against the book (np.nditer, in place)', () => {
-  it.each(fx.numgrad.map((c, i) => [i, c] as const))('case %i: same gradient on the same view, base restored', (_, c) => {
-    const { base, x } = buildView(c);
-    const A = decode(c.A);
-    const B = decode(c.B);
-    const f = (v: Tensor) => v.mul(A).tanh().sum().item() + 0.5 * v.mul(v).mul(B).sum().item();
-    expect(f(x)).toBeCloseTo(c.f, 12);
-    const before = bits(base);
-    const g = numericalGradient(f, x);
-    expect(g.shape).toEqual(c.grad.shape);
-    // central differences amplify last-bit differences of the sums by 1/(2h)
-    expect(maxRelError(g.toFlatArray(), decode(c.grad).toFlatArray())).toBeLessThan(1e-8);
-    expect(bits(base)).toEqual(before);
-  });
+  it.each(fx.numgrad.map((c, i) => [i, c] as const))(
+    'case %i: same gradient on the same view, base restored',
+    (_, c) => {
+      const { base, x } = buildView(c);
+      const A = decode(c.A);
+      const B = decode(c.B);
+      const f = (v: Tensor) => v.mul(A).tanh().sum().item() + 0.5 * v.mul(v).mul(B).sum().item();
+      expect(f(x)).toBeCloseTo(c.f, 12);
+      const before = bits(base);
+      const g = numericalGradient(f, x);
+      expect(g.shape).toEqual(c.grad.shape);
+      // central differences amplify last-bit differences of the sums by 1/(2h)
+      expect(maxRelError(g.toFlatArray(), decode(c.grad).toFlatArray())).toBeLessThan(1e-8);
+      expect(bits(base)).toEqual(before);
+    },
+  );
 });
 
 describe('numericalGradient perturbs the real tensor and restores it exactly', () => {
@@ -109,7 +112,9 @@ describe('numericalGradient perturbs the real tensor and restores it exactly', (
 
 describe('numericalGradient refuses what it cannot do right', () => {
   it('refuses integer tensors', () => {
-    expect(() => numericalGradient(() => 0, tensor([1, 2], { dtype: 'int32' }))).toThrow(/dtype 'int32'.*truncate/);
+    expect(() => numericalGradient(() => 0, tensor([1, 2], { dtype: 'int32' }))).toThrow(
+      /dtype 'int32'.*truncate/,
+    );
   });
   it('refuses stride-0 tensors from broadcastTo', () => {
     const b = tensor([1, 2, 3]).broadcastTo([2, 3]);
@@ -139,7 +144,9 @@ describe('the notebook bug made visible', () => {
   });
 
   it("throws a NoEffectError with onNoEffect: 'error', stays silent with 'ignore'", () => {
-    expect(() => numericalGradient(lossReadingW, W.flatten(), { onNoEffect: 'error' })).toThrow(NoEffectError);
+    expect(() => numericalGradient(lossReadingW, W.flatten(), { onNoEffect: 'error' })).toThrow(
+      NoEffectError,
+    );
     const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
     numericalGradient(lossReadingW, W.flatten(), { onNoEffect: 'ignore' });
     expect(warn).not.toHaveBeenCalled();
@@ -160,7 +167,7 @@ describe('numericalDiff and gradientDescent (chapter 4)', () => {
     expect(numericalDiff(f, 5)).toBe(fx.numericalDiff[0]);
     expect(numericalDiff(f, 10)).toBe(fx.numericalDiff[1]);
   });
-  it('gradientDescent reaches the book\'s point, leaves init alone and keeps the history', () => {
+  it("gradientDescent reaches the book's point, leaves init alone and keeps the history", () => {
     const init = tensor([-3, 4]);
     const f = (x: Tensor) => x.get(0) ** 2 + x.get(1) ** 2;
     const { x, history } = gradientDescent(f, init, { lr: 0.1, stepNum: 100 });

@@ -82,7 +82,10 @@ export function numericalGradient(
   }
   const h = checkH(options.h ?? 1e-4);
   const policy = options.onNoEffect ?? 'warn';
-  const grad = new Tensor(x.dtype === 'float64' ? new Float64Array(x.size) : new Float32Array(x.size), x.shape);
+  const grad = new Tensor(
+    x.dtype === 'float64' ? new Float64Array(x.size) : new Float32Array(x.size),
+    x.shape,
+  );
   const g = grad.data;
   const data = x.data;
   // The raw bits of the storage, to restore each element exactly (NaN payloads and -0 included).
@@ -125,7 +128,8 @@ export function numericalGradient(
 }
 
 function checkH(h: number): number {
-  if (!(h > 0) || !Number.isFinite(h)) throw new RangeError(`numericalGradient: h: expected a positive finite number, got ${h}`);
+  if (!(h > 0) || !Number.isFinite(h))
+    throw new RangeError(`numericalGradient: h: expected a positive finite number, got ${h}`);
   return h;
 }
 

@@ -39,8 +39,15 @@ describe('the constructor', () => {
     expect(t.base).toBeNull();
     expect(t.ndim).toBe(2);
     expect(t.size).toBe(4);
-    expect(Object.isFrozen(t.shape)).toBe(true);
-    expect(Object.isFrozen(t.strides)).toBe(true);
+  });
+  it('keeps its own copy of the shape and strides it was given', () => {
+    const shape = [2, 2];
+    const strides = [2, 1];
+    const t = new Tensor(new Float64Array(4), shape, { strides });
+    shape[0] = 9;
+    strides[0] = 9;
+    expect(t.shape).toEqual([2, 2]);
+    expect(t.strides).toEqual([2, 1]);
   });
   it('records the owner, never an intermediate view, as base', () => {
     const owner = new Tensor(new Float64Array(4), [4]);

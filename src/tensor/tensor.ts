@@ -8,12 +8,13 @@
  * only inside method bodies, never at module load, so the cycle is harmless; the functions in `ops/`
  * are the definitions, and `x.add(y)` is exactly `add(x, y)`.
  */
-import * as clipOps from '../ops/clip.js';
+
 import * as binary from '../ops/binary.js';
+import * as clipOps from '../ops/clip.js';
 import * as indexing from '../ops/indexing.js';
 import * as linalg from '../ops/matmul.js';
-import * as reduce from '../ops/reduce.js';
 import type { ReduceOptions, VarOptions } from '../ops/reduce.js';
+import * as reduce from '../ops/reduce.js';
 import * as unary from '../ops/unary.js';
 import { allocate, assertDType, castValue, type DType, dtypeOfData, type TypedArray } from './dtype.js';
 import { formatTensor } from './format.js';
@@ -25,10 +26,14 @@ import {
   contiguousStrides,
   formatShape,
   normalizeAxis,
-  shapeSize,
   shapesEqual,
 } from './shape.js';
 import { type Index, noCopyStrides, resolveReshape, sliceView } from './view.js';
+
+/** The typed-array kind that stores `dtype` (bool is stored as uint8 bytes). */
+function storageOf(dtype: DType): DType {
+  return dtype === 'bool' ? 'uint8' : dtype;
+}
 
 /** A tensor or a plain number (a "weak" scalar, promoted as numpy 2 promotes Python scalars). */
 export type TensorLike = Tensor | number;
@@ -64,6 +69,8 @@ export class Tensor {
   readonly offset: number;
   /** The tensor that owns the memory this view reads, or null if this tensor owns it (numpy's `.base`). */
   readonly base: Tensor | null;
+  /** Number of elements (the product of the shape). */
+  readonly size: number;
 
   /**
    * Wraps storage without copying. Most code wants `tensor()`, `zeros()` or `fromData()` instead.
@@ -71,32 +78,39 @@ export class Tensor {
    */
   constructor(data: TypedArray, shape: readonly number[], layout: TensorLayout = {}) {
     const dtype = layout.dtype ?? dtypeOfData(data);
-    assertDType(dtype);
-    if (dtypeOfData(data) !== (dtype === 'bool' ? 'uint8' : dtype)) {
+    if (storageOf(dtype) !== dtypeOfData(data)) {
+      assertDType(dtype);
       throw new TypeError(`Tensor: data is a ${data.constructor.name}, which cannot hold dtype '${dtype}'`);
+    }
+    const nd = shape.length;
+    const ownShape = new Array<number>(nd);
+    let size = 1;
+    for (let i = 0; i < nd; i++) {
+      const d = shape[i];
+      if (!Number.isInteger(d) || d < 0) checkShape(shape); // throws the descriptive error
+      ownShape[i] = d;
+      size *= d;
     }
     this.data = data;
     this.dtype = dtype;
-    this.shape = Object.freeze(checkShape(shape));
-    this.strides = Object.freeze(layout.strides ? [...layout.strides] : contiguousStrides(shape));
-    if (this.strides.length !== this.shape.length) {
+    this.shape = ownShape;
+    this.size = size;
+    this.strides = layout.strides ? Array.from(layout.strides) : contiguousStrides(ownShape);
+    if (this.strides.length !== nd) {
       throw new RangeError(`Tensor: strides [${this.strides}] do not match shape ${formatShape(shape)}`);
     }
     this.offset = layout.offset ?? 0;
     this.base = layout.base ? (layout.base.base ?? layout.base) : null;
-    if (!layout.strides && !layout.base && shapeSize(shape) > data.length) {
-      throw new RangeError(`Tensor: shape ${formatShape(shape)} needs ${shapeSize(shape)} elements, data has ${data.length}`);
+    if (!layout.strides && !layout.base && size > data.length) {
+      throw new RangeError(
+        `Tensor: shape ${formatShape(shape)} needs ${size} elements, data has ${data.length}`,
+      );
     }
   }
 
   /** Number of axes. */
   get ndim(): number {
     return this.shape.length;
-  }
-
-  /** Number of elements. */
-  get size(): number {
-    return shapeSize(this.shape);
   }
 
   /** True if the elements lie in C order with no gaps (numpy's `flags.c_contiguous`). */
@@ -124,7 +138,9 @@ export class Tensor {
   /** Offset in `data` of the element at `idx` (negative indices count from the end). */
   indexOf(idx: readonly number[]): number {
     if (idx.length !== this.ndim) {
-      throw new RangeError(`index: expected ${this.ndim} indices for shape ${formatShape(this.shape)}, got ${idx.length}`);
+      throw new RangeError(
+        `index: expected ${this.ndim} indices for shape ${formatShape(this.shape)}, got ${idx.length}`,
+      );
     }
     let o = this.offset;
     for (let i = 0; i < idx.length; i++) {
@@ -160,7 +176,8 @@ export class Tensor {
    * @example sum(tensor([1, 2])).item() // 3
    */
   item(): number {
-    if (this.size !== 1) throw new RangeError(`item: can only convert an array of size 1, got shape ${formatShape(this.shape)}`);
+    if (this.size !== 1)
+      throw new RangeError(`item: can only convert an array of size 1, got shape ${formatShape(this.shape)}`);
     return this.data[this.indexOf(new Array(this.ndim).fill(0))];
   }
 
@@ -278,7 +295,12 @@ export class Tensor {
 
   /** Same tensor object semantics with another `base` (used when a copy is reshaped). */
   private withBase(base: Tensor | null): Tensor {
-    return new Tensor(this.data, this.shape, { strides: this.strides, offset: this.offset, base, dtype: this.dtype });
+    return new Tensor(this.data, this.shape, {
+      strides: this.strides,
+      offset: this.offset,
+      base,
+      dtype: this.dtype,
+    });
   }
 
   /**
@@ -306,7 +328,10 @@ export class Tensor {
    */
   transpose(...axes: number[]): Tensor {
     const nd = this.ndim;
-    const perm = axes.length === 0 ? Array.from({ length: nd }, (_, i) => nd - 1 - i) : axes.map((a) => normalizeAxis(a, nd, 'axes'));
+    const perm =
+      axes.length === 0
+        ? Array.from({ length: nd }, (_, i) => nd - 1 - i)
+        : axes.map((a) => normalizeAxis(a, nd, 'axes'));
     if (perm.length !== nd || new Set(perm).size !== nd) {
       throw new RangeError(`transpose: axes [${axes.join(', ')}] don't match array of dimension ${nd}`);
     }
@@ -340,7 +365,8 @@ export class Tensor {
     } else {
       for (const a of typeof axis === 'number' ? [axis] : axis) {
         const ax = normalizeAxis(a, this.ndim);
-        if (this.shape[ax] !== 1) throw new RangeError('cannot select an axis to squeeze out which has size not equal to one');
+        if (this.shape[ax] !== 1)
+          throw new RangeError('cannot select an axis to squeeze out which has size not equal to one');
         drop.add(ax);
       }
     }

@@ -3,8 +3,8 @@
  * `{shape, data}` with non-finite floats spelled "nan", "inf", "-inf".
  */
 import { readFileSync } from 'node:fs';
-import type { DType } from '../../src/tensor/dtype.js';
 import { tensor } from '../../src/tensor/create.js';
+import type { DType } from '../../src/tensor/dtype.js';
 import type { Tensor } from '../../src/tensor/tensor.js';
 
 /** An encoded array as the fixture scripts write it. */
