@@ -1,0 +1,27 @@
+// Entry of the kernels module (scripts/build-wasm.mjs compiles this file): everything exported here
+// becomes a WebAssembly export. Memory is imported (env.memory) and managed from JavaScript
+// (src/kernels/wasm/heap.ts); pointers are byte offsets into it.
+export { gemm_f32, gemm_f64, gemm_workspace_bytes } from './gemm';
+export {
+  adam_f32,
+  adam_f64,
+  axpy_f32,
+  axpy_f64,
+  relu_backward_f32,
+  relu_backward_f64,
+  relu_f32,
+  relu_f64,
+  sigmoid_backward_f32,
+  sigmoid_backward_f64,
+  sigmoid_f32,
+  sigmoid_f64,
+  softmax_cross_entropy_f32,
+  softmax_cross_entropy_f64,
+  sum_rows_f32,
+  sum_rows_f64,
+} from './elementwise';
+
+/** First byte past the module's static data (the tables of exp and log): the JS heap starts above it. */
+export function heap_base(): usize {
+  return __heap_base;
+}

@@ -1,0 +1,217 @@
+/**
+ * Argument checks shared by every kernel implementation, so that ref and WASM reject the same
+ * calls with the same messages (and WASM never reads or writes outside an argument's array).
+ * @module
+ */
+import type { Activation, FloatArray } from './types.js';
+
+/**
+ * Elements a row-major (rows, cols) matrix with leading dimension ld spans from element 0.
+ * @example extent(3, 4, 5) // 14: rows 0 and 1 take 5 each, the last row 4
+ */
+export function extent(rows: number, cols: number, ld: number): number {
+  return rows === 0 || cols === 0 ? 0 : (rows - 1) * ld + cols;
+}
+
+/**
+ * Throws unless `value` is an integer >= min.
+ * @example checkInt('gemm', 'm', 3)
+ */
+export function checkInt(kernel: string, name: string, value: number, min = 0): void {
+  if (!Number.isInteger(value) || value < min) {
+    throw new RangeError(`${kernel}: ${name}: expected an integer >= ${min}, got ${value}`);
+  }
+}
+
+/** 'Float32Array' or 'Float64Array' for messages. */
+function typeName(x: unknown): string {
+  return x === null ? 'null' : ((x as object)?.constructor?.name ?? typeof x);
+}
+
+/**
+ * Throws unless every array is a Float32Array, or every array is a Float64Array.
+ * @example checkSameFloat('axpy', { x, y })
+ */
+export function checkSameFloat(kernel: string, arrays: Record<string, unknown>): void {
+  const entries = Object.entries(arrays);
+  const first = entries[0][1];
+  const ok =
+    (first instanceof Float32Array && entries.every(([, a]) => a instanceof Float32Array)) ||
+    (first instanceof Float64Array && entries.every(([, a]) => a instanceof Float64Array));
+  if (!ok) {
+    const got = entries.map(([name, a]) => `${name}: ${typeName(a)}`).join(', ');
+    throw new TypeError(`${kernel}: expected all Float32Array or all Float64Array, got ${got}`);
+  }
+}
+
+/**
+ * Throws unless `array` has at least `needed` elements (a detached array has none).
+ * @example checkLength('relu', 'y', y, n)
+ */
+export function checkLength(
+  kernel: string,
+  name: string,
+  array: FloatArray | Int32Array,
+  needed: number,
+  what = '',
+): void {
+  if (array.length < needed) {
+    const detached = array.buffer.byteLength === 0 ? ' (its buffer is detached)' : '';
+    throw new RangeError(
+      `${kernel}: ${name}: needs at least ${needed} elements${what}, got ${array.length}${detached}`,
+    );
+  }
+}
+
+/**
+ * Checks a row-major matrix argument: ld >= max(1, cols) and the array spans (rows, cols).
+ * @example checkMatrix('gemm', 'a', a, 100, 784, 784)
+ */
+export function checkMatrix(
+  kernel: string,
+  name: string,
+  array: FloatArray,
+  rows: number,
+  cols: number,
+  ld: number,
+): void {
+  const ldName = `ld${name}`;
+  if (!Number.isInteger(ld) || ld < Math.max(1, cols)) {
+    throw new RangeError(
+      `${kernel}: ${ldName}: expected an integer >= ${Math.max(1, cols)} (the columns of ${name}), got ${ld}`,
+    );
+  }
+  checkLength(
+    kernel,
+    name,
+    array,
+    extent(rows, cols, ld),
+    ` for shape (${rows}, ${cols}) with ${ldName} ${ld}`,
+  );
+}
+
+/**
+ * All checks of `gemm`: sizes, matching float types, leading dimensions and lengths.
+ * @example checkGemm('gemm', false, false, 2, 4, 3, a, 3, b, 4, c, 4)
+ */
+export function checkGemm(
+  kernel: string,
+  transA: boolean,
+  transB: boolean,
+  m: number,
+  n: number,
+  k: number,
+  a: FloatArray,
+  lda: number,
+  b: FloatArray,
+  ldb: number,
+  c: FloatArray,
+  ldc: number,
+): void {
+  checkInt(kernel, 'm', m);
+  checkInt(kernel, 'n', n);
+  checkInt(kernel, 'k', k);
+  checkSameFloat(kernel, { a, b, c });
+  if (transA) checkMatrix(kernel, 'a', a, k, m, lda);
+  else checkMatrix(kernel, 'a', a, m, k, lda);
+  if (transB) checkMatrix(kernel, 'b', b, n, k, ldb);
+  else checkMatrix(kernel, 'b', b, k, n, ldb);
+  checkMatrix(kernel, 'c', c, m, n, ldc);
+}
+
+/**
+ * Checks class labels: m integers in [0, n).
+ * @example checkLabels('softmaxCrossEntropy', new Int32Array([0, 2]), 2, 3)
+ */
+export function checkLabels(kernel: string, t: Int32Array, m: number, n: number): void {
+  checkLength(kernel, 't', t, m, ' (one label per row)');
+  for (let i = 0; i < m; i++) {
+    if (t[i] < 0 || t[i] >= n) {
+      throw new RangeError(`${kernel}: t[${i}]: label ${t[i]} is out of range for ${n} classes`);
+    }
+  }
+}
+
+/**
+ * All checks of `softmaxCrossEntropy`.
+ * @example checkSoftmaxCrossEntropy('softmaxCrossEntropy', 2, 3, x, t, y, null)
+ */
+export function checkSoftmaxCrossEntropy(
+  kernel: string,
+  m: number,
+  n: number,
+  x: FloatArray,
+  t: FloatArray | Int32Array,
+  y: FloatArray,
+  dx: FloatArray | null,
+): void {
+  checkInt(kernel, 'm', m);
+  checkInt(kernel, 'n', n, m > 0 ? 1 : 0);
+  checkSameFloat(kernel, dx ? { x, y, dx } : { x, y });
+  checkLength(kernel, 'x', x, m * n);
+  checkLength(kernel, 'y', y, m * n);
+  if (dx) checkLength(kernel, 'dx', dx, m * n);
+  if (t instanceof Int32Array) {
+    checkLabels(kernel, t, m, n);
+  } else {
+    checkSameFloat(kernel, { x, t });
+    checkLength(kernel, 't', t, m * n, ' (one-hot rows)');
+  }
+}
+
+/**
+ * Checks an elementwise call: n >= 0, matching float types, every array at least n long.
+ * @example checkElementwise('relu', 10, { x, y })
+ */
+export function checkElementwise(kernel: string, n: number, arrays: Record<string, FloatArray>): void {
+  checkInt(kernel, 'n', n);
+  checkSameFloat(kernel, arrays);
+  for (const [name, a] of Object.entries(arrays)) checkLength(kernel, name, a, n);
+}
+
+/**
+ * Throws unless `act` is an {@link Activation}.
+ * @example checkActivation('gemmBiasAct', 'relu')
+ */
+export function checkActivation(kernel: string, act: string): asserts act is Activation {
+  if (act !== 'identity' && act !== 'relu' && act !== 'sigmoid') {
+    throw new RangeError(`${kernel}: act: expected 'identity', 'relu' or 'sigmoid', got ${String(act)}`);
+  }
+}
+
+/**
+ * Checks the bias (null, or n elements of c's type) and the activation of `gemmBiasAct`.
+ * @example checkBiasAct('gemmBiasAct', 50, b1, h, 'sigmoid')
+ */
+export function checkBiasAct(
+  kernel: string,
+  n: number,
+  bias: FloatArray | null,
+  c: FloatArray,
+  act: string,
+): void {
+  if (bias !== null) {
+    checkSameFloat(kernel, { c, bias });
+    checkLength(kernel, 'bias', bias, n);
+  }
+  checkActivation(kernel, act);
+}
+
+/**
+ * All checks of `sumRows`: sizes, matching float types, lda >= max(1, n), lengths of a and out.
+ * @example checkSumRows('sumRows', 100, 50, dout, 50, db)
+ */
+export function checkSumRows(
+  kernel: string,
+  m: number,
+  n: number,
+  a: FloatArray,
+  lda: number,
+  out: FloatArray,
+): void {
+  checkInt(kernel, 'm', m);
+  checkInt(kernel, 'n', n);
+  checkSameFloat(kernel, { a, out });
+  checkMatrix(kernel, 'a', a, m, n, lda);
+  checkLength(kernel, 'out', out, n);
+}

@@ -1,0 +1,187 @@
+/**
+ * The kernel interface: the hot loops that training a multi-layer perceptron needs, on contiguous
+ * typed arrays (no Tensor objects, so this layer sits below `ops/`). Two implementations share it:
+ * `ref/` (plain TypeScript, the readable definition) and `wasm/` (WebAssembly 128-bit SIMD, tested
+ * against ref). `select.ts` picks one.
+ *
+ * Conventions, BLAS-like:
+ * - matrices are row-major; a matrix argument `a` with leading dimension `lda` holds element (i, j)
+ *   at `a[i * lda + j]`, so `lda >= columns` (a row of a larger matrix, or a padded row, is fine);
+ * - every array argument starts at element 0: pass `data.subarray(offset)` for an offset;
+ * - all float arguments of one call have the same type (all Float32Array or all Float64Array);
+ * - outputs must not overlap inputs unless the kernel says so (elementwise kernels may run in place);
+ * - sizes and lengths are checked, with errors that name the argument and the expected length.
+ * @module
+ */
+
+/** The float storage the kernels work on. */
+export type FloatArray = Float32Array | Float64Array;
+
+/** The element types of arrays a backend can allocate. */
+export type KernelDType = 'float32' | 'float64' | 'int32';
+
+/** Activation fused into {@link Kernels.gemmBiasAct}: none, `x <= 0 ? 0 : x`, or `1 / (1 + exp(-x))`. */
+export type Activation = 'identity' | 'relu' | 'sigmoid';
+
+/** The names of the two implementations. */
+export type BackendName = 'ref' | 'wasm';
+
+/**
+ * The hot loops of training, for Float32Array and Float64Array.
+ * @example
+ * import { getKernels } from './select.js';
+ * const k = getKernels();
+ * const x = new Float32Array(2 * 3), w = new Float32Array(3 * 4), out = new Float32Array(2 * 4);
+ * k.gemm(false, false, 2, 4, 3, 1, x, 3, w, 4, 0, out, 4); // out (2, 4) = x (2, 3) · w (3, 4)
+ */
+export interface Kernels {
+  /** Which implementation this is. */
+  readonly name: BackendName;
+
+  /**
+   * `C = alpha · op(A) · op(B) + beta · C`, with `op(X)` = X or Xᵀ. op(A) is (m, k), op(B) is (k, n),
+   * C is (m, n). A is stored (m, k) with `lda >= k`, or (k, m) with `lda >= m` when `transA`; B is
+   * stored (k, n) with `ldb >= n`, or (n, k) with `ldb >= k` when `transB`; `ldc >= n`.
+   * `beta = 0` means C is only written (NaN or garbage in C does not leak), as in BLAS.
+   * Affine: forward `x · W` is (false, false); backward `dout · Wᵀ` is (false, true), `xᵀ · dout`
+   * is (true, false).
+   * @example k.gemm(true, false, 784, 50, 100, 1, x, 784, dout, 50, 0, dW, 50) // dW (784,50) = xᵀ (784,100) · dout (100,50)
+   */
+  gemm<T extends FloatArray>(
+    transA: boolean,
+    transB: boolean,
+    m: number,
+    n: number,
+    k: number,
+    alpha: number,
+    a: T,
+    lda: number,
+    b: T,
+    ldb: number,
+    beta: number,
+    c: T,
+    ldc: number,
+  ): void;
+
+  /**
+   * The forward pass of Affine plus activation in one call: `C = act(A · B + bias)`, A (m, k),
+   * B (k, n), bias (n,) added to every row (or null for none), C (m, n), rounded to C's type after
+   * the product and again after the bias, then the activation applied.
+   * @example k.gemmBiasAct(100, 50, 784, x, 784, W1, 50, b1, h, 50, 'sigmoid') // h (100,50) = sigmoid(x·W1 + b1)
+   */
+  gemmBiasAct<T extends FloatArray>(
+    m: number,
+    n: number,
+    k: number,
+    a: T,
+    lda: number,
+    b: T,
+    ldb: number,
+    bias: T | null,
+    c: T,
+    ldc: number,
+    act: Activation,
+  ): void;
+
+  /**
+   * `y += alpha · x` over n elements (alpha rounded to the array type first, as numpy does with a
+   * Python float); SGD is `axpy(n, -lr, grad, param)`.
+   * @example k.axpy(3, -0.1, new Float64Array([1, 2, 3]), w) // w (3,) -= 0.1 * grad
+   */
+  axpy<T extends FloatArray>(n: number, alpha: number, x: T, y: T): void;
+
+  /**
+   * Column sums of A (m, n) with leading dimension lda: `out[j] = Σᵢ A[i, j]`, accumulated in
+   * float64 in row order and rounded once (Affine's `db = dout.sum(axis=0)`). out has n elements.
+   * @example k.sumRows(100, 50, dout, 50, db) // db (50,) = dout (100, 50) summed over rows
+   */
+  sumRows<T extends FloatArray>(m: number, n: number, a: T, lda: number, out: T): void;
+
+  /**
+   * `y = x <= 0 ? 0 : x` (the book's Relu: NaN passes through). May run in place (y = x).
+   * @example k.relu(n, x, y)
+   */
+  relu<T extends FloatArray>(n: number, x: T, y: T): void;
+
+  /**
+   * `dx = x <= 0 ? 0 : dout`, where x is the forward input (or output: the same mask). May run in
+   * place (dx = dout).
+   * @example k.reluBackward(n, x, dout, dx)
+   */
+  reluBackward<T extends FloatArray>(n: number, x: T, dout: T, dx: T): void;
+
+  /**
+   * `y = 1 / (1 + exp(-x))`. May run in place.
+   * @example k.sigmoid(n, x, y)
+   */
+  sigmoid<T extends FloatArray>(n: number, x: T, y: T): void;
+
+  /**
+   * `dx = dout · (1 - y) · y`, left to right as the book writes it, y the forward output. May run in
+   * place (dx = dout).
+   * @example k.sigmoidBackward(n, y, dout, dx)
+   */
+  sigmoidBackward<T extends FloatArray>(n: number, y: T, dout: T, dx: T): void;
+
+  /**
+   * Softmax with cross-entropy over the rows of x (m, n), as the book's SoftmaxWithLoss:
+   * `y = exp(x - max) / Σ exp(x - max)` per row, returns the mean loss
+   * `-Σᵢ log(y[i, tᵢ] + 1e-7) / m`, and when `dx` is given writes `dx = (y - onehot(t)) / m`.
+   * `t` is either class labels (Int32Array, m, each in [0, n)) or one-hot rows of x's type (m, n),
+   * whose label is the first maximum of each row (numpy's argmax). y and dx are (m, n); y may be x.
+   * @example const loss = k.softmaxCrossEntropy(100, 10, scores, labels, probs, dscores)
+   */
+  softmaxCrossEntropy<T extends FloatArray>(
+    m: number,
+    n: number,
+    x: T,
+    t: Int32Array | T,
+    y: T,
+    dx: T | null,
+  ): number;
+
+  /**
+   * One step of the book's Adam on n parameters, with `lrT = lr · √(1 − β₂ᵗ) / (1 − β₁ᵗ)` computed
+   * by the caller: `m += (1 − β₁)(g − m)`, `v += (1 − β₂)(g² − v)`, `p −= lrT · m / (√v + 1e-7)`,
+   * every step rounded to the array type as numpy does (the last quotient in float64, lrT being an
+   * np.float64). p, m, v are updated in place.
+   * @example k.adam(n, lrT, 0.9, 0.999, W, dW, mW, vW)
+   */
+  adam<T extends FloatArray>(
+    n: number,
+    lrT: number,
+    beta1: number,
+    beta2: number,
+    p: T,
+    g: T,
+    m: T,
+    v: T,
+  ): void;
+
+  /**
+   * A zero-filled array of `length` elements for use as kernel storage. The WASM backend returns a
+   * view into its memory when that memory is shared (Node, and browsers with cross-origin
+   * isolation), so kernels read and write it without copies ("resident"); otherwise, and for ref, an
+   * ordinary typed array. Resident arrays are returned to the backend by {@link Kernels.free} or,
+   * without it, when the array object is garbage collected: keep the returned array itself alive
+   * while any `subarray` of it is in use.
+   * @example const W = k.alloc('float32', 784 * 50) // Float32Array (784*50,), zeros
+   */
+  alloc(dtype: 'float32', length: number): Float32Array;
+  alloc(dtype: 'float64', length: number): Float64Array;
+  alloc(dtype: 'int32', length: number): Int32Array;
+  alloc(dtype: KernelDType, length: number): FloatArray | Int32Array;
+
+  /**
+   * Returns an array from {@link Kernels.alloc} to the backend at once; the array must not be used
+   * afterwards. A no-op for arrays the backend did not allocate.
+   * @example k.free(W)
+   */
+  free(array: FloatArray | Int32Array): void;
+
+  /**
+   * Whether the kernels read and write `array` in place, without copies (see {@link Kernels.alloc}).
+   * @example k.isResident(k.alloc('float32', 10)) // true for WASM with shared memory
+   */
+  isResident(array: FloatArray | Int32Array): boolean;
+}

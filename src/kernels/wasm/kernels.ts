@@ -1,0 +1,274 @@
+/**
+ * The WASM SIMD implementation of {@link Kernels}: argument checks (shared with ref), staging of
+ * arguments that are not resident in WebAssembly memory, and the call into the module.
+ * @module
+ */
+import {
+  checkBiasAct,
+  checkElementwise,
+  checkGemm,
+  checkSoftmaxCrossEntropy,
+  checkSumRows,
+  extent,
+} from '../check.js';
+import type { Activation, FloatArray, KernelDType, Kernels } from '../types.js';
+import { createMemory, type KernelArray, KernelMemory } from './memory.js';
+import {
+  compileModule,
+  defaultVariant,
+  instantiate,
+  type KernelExports,
+  type ModuleVariant,
+} from './module.js';
+
+/** Options of {@link WasmKernels}; omitted parts use what the runtime offers. */
+export interface WasmKernelsOptions {
+  /** Use the relaxed-SIMD build (default: when the runtime validates it). */
+  relaxed?: boolean;
+  /** Use shared memory, which allows resident arrays (default: when the runtime offers it). */
+  shared?: boolean;
+}
+
+const ACT: Record<Activation, number> = { identity: 0, relu: 1, sigmoid: 2 };
+
+/**
+ * The kernels compiled to WebAssembly with 128-bit SIMD. Construction compiles the module
+ * synchronously (see `module.ts` for browsers' main threads).
+ * @example
+ * const k = new WasmKernels();
+ * const W = k.alloc('float32', 784 * 50); // resident: no copies when kernels read or write it
+ * k.gemm(false, false, 100, 50, 784, 1, x, 784, W, 50, 0, out, 50); // out (100,50) = x (100,784) · W (784,50)
+ */
+export class WasmKernels implements Kernels {
+  readonly name = 'wasm' as const;
+  /** Which build and memory this instance uses. */
+  readonly variant: ModuleVariant;
+  /** The memory, its heap and the staging of arguments. */
+  readonly mem: KernelMemory;
+  private readonly x: KernelExports;
+  private ws = 0;
+
+  constructor(options: WasmKernelsOptions = {}) {
+    const auto = defaultVariant();
+    this.variant = { relaxed: options.relaxed ?? auto.relaxed, shared: options.shared ?? auto.shared };
+    const mod = compileModule(this.variant);
+    const { memory, maximumPages } = createMemory(this.variant.shared, 32);
+    this.x = instantiate(mod, memory);
+    this.mem = new KernelMemory(memory, this.x.heap_base(), maximumPages, this.variant.shared);
+  }
+
+  private workspace(): number {
+    if (this.ws === 0) this.ws = this.mem.allocBlock(this.x.gemm_workspace_bytes());
+    return this.ws;
+  }
+
+  gemm<T extends FloatArray>(
+    transA: boolean,
+    transB: boolean,
+    m: number,
+    n: number,
+    k: number,
+    alpha: number,
+    a: T,
+    lda: number,
+    b: T,
+    ldb: number,
+    beta: number,
+    c: T,
+    ldc: number,
+  ): void {
+    checkGemm('gemm', transA, transB, m, n, k, a, lda, b, ldb, c, ldc);
+    this.runGemm(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, null, 0);
+  }
+
+  gemmBiasAct<T extends FloatArray>(
+    m: number,
+    n: number,
+    k: number,
+    a: T,
+    lda: number,
+    b: T,
+    ldb: number,
+    bias: T | null,
+    c: T,
+    ldc: number,
+    act: Activation,
+  ): void {
+    checkGemm('gemmBiasAct', false, false, m, n, k, a, lda, b, ldb, c, ldc);
+    checkBiasAct('gemmBiasAct', n, bias, c, act);
+    this.runGemm(false, false, m, n, k, 1, a, lda, b, ldb, 0, c, ldc, bias, ACT[act]);
+  }
+
+  private runGemm(
+    transA: boolean,
+    transB: boolean,
+    m: number,
+    n: number,
+    k: number,
+    alpha: number,
+    a: FloatArray,
+    lda: number,
+    b: FloatArray,
+    ldb: number,
+    beta: number,
+    c: FloatArray,
+    ldc: number,
+    bias: FloatArray | null,
+    act: number,
+  ): void {
+    if (m === 0 || n === 0) return;
+    const ws = this.workspace();
+    const na = transA ? extent(k, m, lda) : extent(m, k, lda);
+    const nb = transB ? extent(n, k, ldb) : extent(k, n, ldb);
+    const nc = extent(m, n, ldc);
+    const mem = this.mem;
+    mem.begin(mem.bytes(a, na) + mem.bytes(b, nb) + mem.bytes(c, nc) + (bias ? mem.bytes(bias, n) : 0));
+    const pa = mem.input(a, na);
+    const pb = mem.input(b, nb);
+    const pbias = bias ? mem.input(bias, n) : 0;
+    // C is read when beta != 0, and also when it has gaps between rows, so that they are kept.
+    const pc = mem.output(c, nc, beta !== 0 || ldc !== n);
+    const f = c instanceof Float32Array ? this.x.gemm_f32 : this.x.gemm_f64;
+    f(transA ? 1 : 0, transB ? 1 : 0, m, n, k, alpha, pa, lda, pb, ldb, beta, pc, ldc, pbias, act, ws);
+    mem.end();
+  }
+
+  axpy<T extends FloatArray>(n: number, alpha: number, x: T, y: T): void {
+    checkElementwise('axpy', n, { x, y });
+    const mem = this.mem;
+    mem.begin(mem.bytes(x, n) + mem.bytes(y, n));
+    const px = mem.input(x, n);
+    const py = mem.output(y, n, true);
+    (y instanceof Float32Array ? this.x.axpy_f32 : this.x.axpy_f64)(n, alpha, px, py);
+    mem.end();
+  }
+
+  sumRows<T extends FloatArray>(m: number, n: number, a: T, lda: number, out: T): void {
+    checkSumRows('sumRows', m, n, a, lda, out);
+    const na = extent(m, n, lda);
+    const mem = this.mem;
+    mem.begin(mem.bytes(a, na) + mem.bytes(out, n));
+    const pa = mem.input(a, na);
+    const po = mem.output(out, n, false);
+    (out instanceof Float32Array ? this.x.sum_rows_f32 : this.x.sum_rows_f64)(m, n, pa, lda, po);
+    mem.end();
+  }
+
+  relu<T extends FloatArray>(n: number, x: T, y: T): void {
+    checkElementwise('relu', n, { x, y });
+    this.unary(n, x, y, y instanceof Float32Array ? this.x.relu_f32 : this.x.relu_f64);
+  }
+
+  sigmoid<T extends FloatArray>(n: number, x: T, y: T): void {
+    checkElementwise('sigmoid', n, { x, y });
+    this.unary(n, x, y, y instanceof Float32Array ? this.x.sigmoid_f32 : this.x.sigmoid_f64);
+  }
+
+  reluBackward<T extends FloatArray>(n: number, x: T, dout: T, dx: T): void {
+    checkElementwise('reluBackward', n, { x, dout, dx });
+    this.binary(
+      n,
+      x,
+      dout,
+      dx,
+      dx instanceof Float32Array ? this.x.relu_backward_f32 : this.x.relu_backward_f64,
+    );
+  }
+
+  sigmoidBackward<T extends FloatArray>(n: number, y: T, dout: T, dx: T): void {
+    checkElementwise('sigmoidBackward', n, { y, dout, dx });
+    this.binary(
+      n,
+      y,
+      dout,
+      dx,
+      dx instanceof Float32Array ? this.x.sigmoid_backward_f32 : this.x.sigmoid_backward_f64,
+    );
+  }
+
+  private unary(n: number, x: FloatArray, y: FloatArray, f: (n: number, x: number, y: number) => void): void {
+    const mem = this.mem;
+    mem.begin(mem.bytes(x, n) + mem.bytes(y, n));
+    const px = mem.input(x, n);
+    const py = mem.output(y, n, false);
+    f(n, px, py);
+    mem.end();
+  }
+
+  private binary(
+    n: number,
+    a: FloatArray,
+    b: FloatArray,
+    out: FloatArray,
+    f: (n: number, a: number, b: number, o: number) => void,
+  ): void {
+    const mem = this.mem;
+    mem.begin(mem.bytes(a, n) + mem.bytes(b, n) + mem.bytes(out, n));
+    const pa = mem.input(a, n);
+    const pb = mem.input(b, n);
+    const po = mem.output(out, n, false);
+    f(n, pa, pb, po);
+    mem.end();
+  }
+
+  softmaxCrossEntropy<T extends FloatArray>(
+    m: number,
+    n: number,
+    x: T,
+    t: Int32Array | T,
+    y: T,
+    dx: T | null,
+  ): number {
+    checkSoftmaxCrossEntropy('softmaxCrossEntropy', m, n, x, t, y, dx);
+    if (m === 0) return Number.NaN; // numpy: the mean of nothing
+    const size = m * n;
+    const nt = t instanceof Int32Array ? m : size;
+    const mem = this.mem;
+    mem.begin(mem.bytes(x, size) + mem.bytes(t, nt) + mem.bytes(y, size) + (dx ? mem.bytes(dx, size) : 0));
+    const px = mem.input(x, size);
+    const pt = mem.input(t, nt);
+    const py = mem.output(y, size, false);
+    const pd = dx ? mem.output(dx, size, false) : 0;
+    const f = y instanceof Float32Array ? this.x.softmax_cross_entropy_f32 : this.x.softmax_cross_entropy_f64;
+    const loss = f(m, n, px, pt, t instanceof Int32Array ? 0 : 1, py, pd);
+    mem.end();
+    return loss;
+  }
+
+  adam<T extends FloatArray>(
+    n: number,
+    lrT: number,
+    beta1: number,
+    beta2: number,
+    p: T,
+    g: T,
+    m: T,
+    v: T,
+  ): void {
+    checkElementwise('adam', n, { p, g, m, v });
+    const mem = this.mem;
+    mem.begin(mem.bytes(p, n) + mem.bytes(g, n) + mem.bytes(m, n) + mem.bytes(v, n));
+    const pg = mem.input(g, n);
+    const pp = mem.output(p, n, true);
+    const pm = mem.output(m, n, true);
+    const pv = mem.output(v, n, true);
+    (p instanceof Float32Array ? this.x.adam_f32 : this.x.adam_f64)(n, lrT, beta1, beta2, pp, pg, pm, pv);
+    mem.end();
+  }
+
+  alloc(dtype: 'float32', length: number): Float32Array;
+  alloc(dtype: 'float64', length: number): Float64Array;
+  alloc(dtype: 'int32', length: number): Int32Array;
+  alloc(dtype: KernelDType, length: number): FloatArray | Int32Array;
+  alloc(dtype: KernelDType, length: number): FloatArray | Int32Array {
+    return this.mem.alloc(dtype, length);
+  }
+
+  free(array: KernelArray): void {
+    this.mem.free(array);
+  }
+
+  isResident(array: KernelArray): boolean {
+    return this.mem.isResident(array);
+  }
+}
