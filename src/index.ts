@@ -123,3 +123,4 @@ export { broadcastShapes } from './tensor/shape.js';
 export { type NestedArray, Tensor, type TensorLike } from './tensor/tensor.js';
 export type { Index, Slice } from './tensor/view.js';
 export * from './train/index.js';
+export * from './io/index.js';

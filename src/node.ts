@@ -7,3 +7,4 @@
 
 export * from './data/node.js';
 export * from './index.js';
+export * from './io/node.js';
