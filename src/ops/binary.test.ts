@@ -1,99 +1,18 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import {
+  applyView,
+  build,
+  type Case,
+  describeSpec,
+  expectValues,
+  ELEMENTWISE as FIX,
+  numpyMessage,
+  type Spec,
+} from '../../test/helpers/elementwise-fixtures.js';
+import { decodeTyped } from '../../test/helpers/fixtures.js';
 import { arange, tensor, zeros } from '../tensor/create.js';
-import { allocate, type DType } from '../tensor/dtype.js';
-import { Tensor, type TensorLike } from '../tensor/tensor.js';
+import type { Tensor, TensorLike } from '../tensor/tensor.js';
 import * as B from './binary.js';
-
-// ------------------------------------------------------------------ fixtures (test/fixtures/elementwise_fixtures.py)
-
-type Enc = number | string;
-type ViewStep = { transpose?: number[]; slice?: (string | number | null)[]; broadcastTo?: number[] };
-interface ArrSpec {
-  dtype: DType;
-  shape: number[];
-  data: Enc[];
-  view?: ViewStep[];
-}
-type Spec = ArrSpec | { scalar: Enc };
-type Expected = ArrSpec | { error: string };
-interface Case {
-  op: string;
-  args: Spec[];
-  out: Expected;
-  note?: string;
-}
-interface InPlaceCase {
-  op: string;
-  target: ArrSpec;
-  b: Spec | { sameBase: true; view?: ViewStep[] };
-  base: Expected;
-  note?: string;
-}
-const FIX = JSON.parse(
-  readFileSync(new URL('../../test/fixtures/elementwise.json', import.meta.url), 'utf8'),
-) as {
-  binary: Case[];
-  inPlace: InPlaceCase[];
-};
-
-const dec = (v: Enc): number =>
-  v === 'nan' ? NaN : v === 'inf' ? Infinity : v === '-inf' ? -Infinity : Number(v);
-
-function applyView(t: Tensor, view: ViewStep[] | undefined): Tensor {
-  for (const step of view ?? []) {
-    if (step.transpose) t = t.transpose(...step.transpose);
-    else if (step.slice) t = t.slice(...step.slice);
-    else if (step.broadcastTo) t = t.broadcastTo(step.broadcastTo);
-  }
-  return t;
-}
-
-function base(spec: ArrSpec): Tensor {
-  const data = allocate(spec.dtype, spec.data.length);
-  spec.data.forEach((v, i) => {
-    data[i] = dec(v);
-  });
-  return new Tensor(data, spec.shape, { dtype: spec.dtype });
-}
-
-function build(spec: Spec): TensorLike {
-  return 'scalar' in spec ? dec(spec.scalar) : applyView(base(spec), spec.view);
-}
-
-/** numpy's messages, with scratchnet's int32 for numpy's default int64 and without trailing spaces. */
-const numpyMessage = (m: string): string => m.trim().replaceAll('int64', 'int32');
-
-/** Distance in float32 ulps (both finite, same sign assumed by the caller's use). */
-function ulps32(a: number, b: number): number {
-  const f = new Float32Array([a, b]);
-  const i = new Int32Array(f.buffer);
-  return Math.abs(i[0] - i[1]);
-}
-
-/** Exact (Object.is) when `ulps` is 0; else float64 within 1e-15 relative and float32 within `ulps` ulps. */
-function expectValues(actual: Tensor, expected: ArrSpec, ulps: number, label: string): void {
-  expect(actual.dtype, `${label}: dtype`).toBe(expected.dtype);
-  expect([...actual.shape], `${label}: shape`).toEqual(expected.shape);
-  const got = actual.toFlatArray();
-  expected.data.forEach((e, i) => {
-    const want = dec(e);
-    const have = got[i];
-    if (Object.is(have, want)) return;
-    const ok =
-      ulps > 0 &&
-      Number.isFinite(want) &&
-      (actual.dtype === 'float32'
-        ? ulps32(have, want) <= ulps
-        : Math.abs(have - want) <= 1e-15 * Math.abs(want));
-    expect(ok, `${label}: element ${i}: got ${have}, numpy ${want}`).toBe(true);
-  });
-}
-
-const describeSpec = (s: Spec): string =>
-  'scalar' in s
-    ? `${s.scalar}`
-    : `${s.dtype}${JSON.stringify(s.shape)}${s.view ? JSON.stringify(s.view) : ''}`;
 
 type BinaryFn = (a: TensorLike, b: TensorLike) => Tensor;
 type InPlaceFn = (t: Tensor, b: TensorLike) => Tensor;
@@ -101,7 +20,7 @@ const binaryFns = B as unknown as Record<string, BinaryFn>;
 const inPlaceFns = B as unknown as Record<string, InPlaceFn>;
 
 describe('binary ops against numpy fixtures', () => {
-  const byOp = new Map<string, Case[]>();
+  const byOp = new Map<string, Case<Spec>[]>();
   for (const c of FIX.binary) byOp.set(c.op, [...(byOp.get(c.op) ?? []), c]);
   for (const [op, cases] of byOp) {
     it(`${op}: ${cases.length} cases (broadcasting, dtype pairs, scalars, views, NaN/inf, wrap-around)`, () => {
@@ -167,7 +86,7 @@ describe('binary ops against numpy fixtures', () => {
 describe('in-place ops against numpy fixtures (writes land in the base)', () => {
   for (const c of FIX.inPlace) {
     it(`${c.op} into ${describeSpec(c.target)}${c.note ? ` (${c.note})` : ''}`, () => {
-      const owner = base(c.target);
+      const owner = decodeTyped(c.target);
       const before = owner.toFlatArray();
       const target = applyView(owner, c.target.view);
       const b = 'sameBase' in c.b ? applyView(owner, c.b.view) : build(c.b);

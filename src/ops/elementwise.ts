@@ -24,47 +24,19 @@ import {
 } from '../tensor/shape.js';
 import { Tensor, type TensorLike } from '../tensor/tensor.js';
 
+/** A kernel's arguments for one run of `n` elements: the output, then each operand, as (storage, start, step). */
+type UnaryRun = [n: number, out: TypedArray, o: number, os: number, a: TypedArray, ao: number, as: number];
+type BinaryRun = [...UnaryRun, b: TypedArray, bo: number, bs: number];
+type TernaryRun = [...BinaryRun, c: TypedArray, co: number, cs: number];
+
 /** A kernel over one run of a unary op. */
-export type UnaryKernel = (
-  n: number,
-  out: TypedArray,
-  o: number,
-  os: number,
-  a: TypedArray,
-  ao: number,
-  as: number,
-) => void;
+export type UnaryKernel = (...run: UnaryRun) => void;
 
 /** A kernel over one run of a binary op. */
-export type BinaryKernel = (
-  n: number,
-  out: TypedArray,
-  o: number,
-  os: number,
-  a: TypedArray,
-  ao: number,
-  as: number,
-  b: TypedArray,
-  bo: number,
-  bs: number,
-) => void;
+export type BinaryKernel = (...run: BinaryRun) => void;
 
 /** A kernel over one run of a three-input op (where, clip). */
-export type TernaryKernel = (
-  n: number,
-  out: TypedArray,
-  o: number,
-  os: number,
-  a: TypedArray,
-  ao: number,
-  as: number,
-  b: TypedArray,
-  bo: number,
-  bs: number,
-  c: TypedArray,
-  co: number,
-  cs: number,
-) => void;
+export type TernaryKernel = (...run: TernaryRun) => void;
 
 /** What a kernel reads or writes: storage plus layout (a Tensor, or a weak scalar's one-element box). */
 export interface View {

@@ -1,23 +1,19 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { loadFixture } from '../../test/helpers/fixtures.js';
+import {
+  type ArrJson,
+  type ErrorCase,
+  expectArray,
+  fixtureInputs,
+  type ReduceLinalgFixtures,
+} from '../../test/helpers/reduce-linalg-fixtures.js';
 import { arange, tensor, zeros } from '../tensor/create.js';
-import { allocate, type DType } from '../tensor/dtype.js';
-import { Tensor } from '../tensor/tensor.js';
-import type { Index } from '../tensor/view.js';
+import type { DType } from '../tensor/dtype.js';
+import type { Tensor } from '../tensor/tensor.js';
 import { pick, take } from './indexing.js';
 
 // ------------------------------------------------------------------ fixtures (numpy 2.x)
-type Val = number | string;
 type Nested = number | Nested[];
-interface ArrJson {
-  dtype: DType;
-  shape: number[];
-  data: Val[];
-}
-interface ViewJson {
-  base: string;
-  ops: ({ transpose: number[] } | { slice: Index[] })[];
-}
 interface IndexingCase {
   op: 'take' | 'pick';
   x: string;
@@ -27,39 +23,12 @@ interface IndexingCase {
   out?: ArrJson;
   error?: string;
 }
-interface ErrorCase {
-  op: string;
-  shapes: number[][];
-  message: string;
+interface TakeError extends ErrorCase {
   axis?: number;
   indices?: number | number[];
 }
-const fx = JSON.parse(
-  readFileSync(new URL('../../test/fixtures/reduce_linalg.json', import.meta.url), 'utf8'),
-) as {
-  arrays: Record<string, ArrJson>;
-  views: Record<string, ViewJson>;
-  indexing: IndexingCase[];
-  errors: ErrorCase[];
-};
-
-const num = (v: Val): number =>
-  v === 'nan' ? Number.NaN : v === 'inf' ? Infinity : v === '-inf' ? -Infinity : (v as number);
-
-function input(name: string): Tensor {
-  if (name in fx.arrays) {
-    const a = fx.arrays[name];
-    const data = allocate(a.dtype, a.data.length);
-    a.data.forEach((v, i) => {
-      data[i] = num(v);
-    });
-    return new Tensor(data, a.shape, { dtype: a.dtype });
-  }
-  const v = fx.views[name];
-  let t = input(v.base);
-  for (const op of v.ops) t = 'transpose' in op ? t.transpose(...op.transpose) : t.slice(...op.slice);
-  return t;
-}
+const fx = loadFixture<ReduceLinalgFixtures<TakeError> & { indexing: IndexingCase[] }>('reduce_linalg.json');
+const input = fixtureInputs(fx);
 
 /** The case's indices as given: a number, a plain 1-D array, or a tensor of `indicesDtype`. */
 function indicesOf(c: IndexingCase): Tensor | number[] | number {
@@ -87,9 +56,7 @@ describe('take and pick match numpy (test/fixtures/reduce_linalg.json)', () => {
         continue;
       }
       const r = run();
-      expect(r.dtype, label).toBe(c.out!.dtype);
-      expect(r.shape, label).toEqual(c.out!.shape);
-      expect(r.toFlatArray(), label).toEqual(c.out!.data.map(num));
+      expectArray(r, c.out!, label);
       expect(r.base).toBeNull();
     }
   });

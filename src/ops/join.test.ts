@@ -1,22 +1,17 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { loadFixture } from '../../test/helpers/fixtures.js';
+import {
+  type ArrJson,
+  type ErrorCase,
+  expectArray,
+  fixtureInputs,
+  type ReduceLinalgFixtures,
+} from '../../test/helpers/reduce-linalg-fixtures.js';
 import { arange, full, tensor, zeros } from '../tensor/create.js';
-import { allocate, type DType } from '../tensor/dtype.js';
-import { Tensor } from '../tensor/tensor.js';
-import type { Index } from '../tensor/view.js';
+import type { Tensor } from '../tensor/tensor.js';
 import { concatenate, split, stack } from './join.js';
 
 // ------------------------------------------------------------------ fixtures (numpy 2.x)
-type Val = number | string;
-interface ArrJson {
-  dtype: DType;
-  shape: number[];
-  data: Val[];
-}
-interface ViewJson {
-  base: string;
-  ops: ({ transpose: number[] } | { slice: Index[] })[];
-}
 interface JoinCase {
   op: 'concatenate' | 'stack';
   tensors: string[];
@@ -31,46 +26,14 @@ interface SplitCase {
   out?: ArrJson[];
   error?: string;
 }
-interface ErrorCase {
-  op: string;
-  shapes: number[][];
-  message: string;
+interface JoinError extends ErrorCase {
   axis?: number;
   sections?: number;
 }
-const fx = JSON.parse(
-  readFileSync(new URL('../../test/fixtures/reduce_linalg.json', import.meta.url), 'utf8'),
-) as {
-  arrays: Record<string, ArrJson>;
-  views: Record<string, ViewJson>;
-  join: JoinCase[];
-  split: SplitCase[];
-  errors: ErrorCase[];
-};
-
-const num = (v: Val): number =>
-  v === 'nan' ? Number.NaN : v === 'inf' ? Infinity : v === '-inf' ? -Infinity : (v as number);
-
-function input(name: string): Tensor {
-  if (name in fx.arrays) {
-    const a = fx.arrays[name];
-    const data = allocate(a.dtype, a.data.length);
-    a.data.forEach((v, i) => {
-      data[i] = num(v);
-    });
-    return new Tensor(data, a.shape, { dtype: a.dtype });
-  }
-  const v = fx.views[name];
-  let t = input(v.base);
-  for (const op of v.ops) t = 'transpose' in op ? t.transpose(...op.transpose) : t.slice(...op.slice);
-  return t;
-}
-
-function expectEqual(actual: Tensor, expected: ArrJson, label: string): void {
-  expect(actual.dtype, label).toBe(expected.dtype);
-  expect(actual.shape, label).toEqual(expected.shape);
-  expect(actual.toFlatArray(), label).toEqual(expected.data.map(num));
-}
+const fx = loadFixture<ReduceLinalgFixtures<JoinError> & { join: JoinCase[]; split: SplitCase[] }>(
+  'reduce_linalg.json',
+);
+const input = fixtureInputs(fx);
 
 describe('concatenate and stack match numpy (test/fixtures/reduce_linalg.json)', () => {
   it.each(['concatenate', 'stack'] as const)('%s: axes, mixed dtypes, views, empty pieces', (op) => {
@@ -81,7 +44,7 @@ describe('concatenate and stack match numpy (test/fixtures/reduce_linalg.json)',
       const label = `${op}(${c.tensors.join(', ')}, axis=${c.axis})`;
       const options = c.axis === undefined ? {} : { axis: c.axis as number };
       const r = op === 'concatenate' ? concatenate(ts, options) : stack(ts, options);
-      expectEqual(r, c.out!, label);
+      expectArray(r, c.out!, label);
       expect(r.base).toBeNull();
       r.fill(0);
       expect(ts[0].toFlatArray()).toEqual(input(c.tensors[0]).toFlatArray()); // a copy
@@ -142,7 +105,7 @@ describe('split matches numpy and returns views', () => {
       const parts = split(x, c.sections, { axis: c.axis });
       expect(parts.length, label).toBe(c.out!.length);
       parts.forEach((p, i) => {
-        expectEqual(p, c.out![i], `${label}[${i}]`);
+        expectArray(p, c.out![i], `${label}[${i}]`);
         expect(p.base, label).toBe(x.base ?? x);
         expect(p.data).toBe(x.data);
       });

@@ -1,22 +1,16 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { loadFixture } from '../../test/helpers/fixtures.js';
+import {
+  type ArrJson,
+  compare,
+  fixtureInputs,
+  type ReduceLinalgFixtures,
+} from '../../test/helpers/reduce-linalg-fixtures.js';
 import { arange, ones, tensor, zeros } from '../tensor/create.js';
-import { allocate, type DType } from '../tensor/dtype.js';
 import { Tensor } from '../tensor/tensor.js';
-import type { Index } from '../tensor/view.js';
 import { dot, gemm, gemmInt, matmul } from './matmul.js';
 
 // ------------------------------------------------------------------ fixtures (numpy 2.x)
-type Val = number | string;
-interface ArrJson {
-  dtype: DType;
-  shape: number[];
-  data: Val[];
-}
-interface ViewJson {
-  base: string;
-  ops: ({ transpose: number[] } | { slice: Index[] })[];
-}
 interface LinalgCase {
   op: 'dot' | 'matmul';
   a: string;
@@ -24,57 +18,8 @@ interface LinalgCase {
   out?: ArrJson;
   error?: string;
 }
-interface ErrorCase {
-  op: string;
-  shapes: number[][];
-  message: string;
-}
-const fx = JSON.parse(
-  readFileSync(new URL('../../test/fixtures/reduce_linalg.json', import.meta.url), 'utf8'),
-) as {
-  tolerance: { float64: number; float32: number };
-  arrays: Record<string, ArrJson>;
-  views: Record<string, ViewJson>;
-  linalg: LinalgCase[];
-  errors: ErrorCase[];
-};
-
-const num = (v: Val): number =>
-  v === 'nan' ? Number.NaN : v === 'inf' ? Infinity : v === '-inf' ? -Infinity : (v as number);
-
-function input(name: string): Tensor {
-  if (name in fx.arrays) {
-    const a = fx.arrays[name];
-    const data = allocate(a.dtype, a.data.length);
-    a.data.forEach((v, i) => {
-      data[i] = num(v);
-    });
-    return new Tensor(data, a.shape, { dtype: a.dtype });
-  }
-  const v = fx.views[name];
-  let t = input(v.base);
-  for (const op of v.ops) t = 'transpose' in op ? t.transpose(...op.transpose) : t.slice(...op.slice);
-  return t;
-}
-
-function compare(actual: Tensor, expected: ArrJson, rtol: number): string[] {
-  const bad: string[] = [];
-  if (actual.dtype !== expected.dtype) bad.push(`dtype ${actual.dtype} != ${expected.dtype}`);
-  if (JSON.stringify(actual.shape) !== JSON.stringify(expected.shape))
-    bad.push(`shape [${actual.shape}] != [${expected.shape}]`);
-  const got = actual.toFlatArray();
-  if (got.length !== expected.data.length) return [...bad, `size ${got.length} != ${expected.data.length}`];
-  got.forEach((g, i) => {
-    const e = num(expected.data[i]);
-    const ok = Number.isNaN(e)
-      ? Number.isNaN(g)
-      : !Number.isFinite(e) || rtol === 0
-        ? g === e
-        : Math.abs(g - e) <= rtol * Math.max(1, Math.abs(e));
-    if (!ok) bad.push(`[${i}] ${g} != ${e}`);
-  });
-  return bad;
-}
+const fx = loadFixture<ReduceLinalgFixtures & { linalg: LinalgCase[] }>('reduce_linalg.json');
+const input = fixtureInputs(fx);
 
 /** The textbook triple loop, in float64: the reference for gemm. */
 function naive(m: number, n: number, k: number, a: ArrayLike<number>, b: ArrayLike<number>): Float64Array {
@@ -115,7 +60,7 @@ describe('dot and matmul match numpy (test/fixtures/reduce_linalg.json)', () => 
         const r = (op === 'dot' ? dot : matmul)(a, b);
         const out = c.out!;
         const rtol = out.dtype === 'float64' || out.dtype === 'float32' ? fx.tolerance[out.dtype] : 0;
-        const bad = compare(r, out, rtol);
+        const bad = compare(r, out, out.shape, rtol);
         if (bad.length) failures.push(`${op}(${c.a}, ${c.b}): ${bad.slice(0, 3).join('; ')}`);
         expect(r.base).toBeNull();
         expect(a.toFlatArray()).toEqual(a0);

@@ -1,9 +1,15 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { loadFixture } from '../../test/helpers/fixtures.js';
+import {
+  type ArrJson,
+  compare,
+  type ErrorCase,
+  fixtureInputs,
+  type ReduceLinalgFixtures,
+} from '../../test/helpers/reduce-linalg-fixtures.js';
 import { arange, ones, tensor, zeros } from '../tensor/create.js';
-import { allocate, type DType } from '../tensor/dtype.js';
-import { Tensor } from '../tensor/tensor.js';
-import type { Index } from '../tensor/view.js';
+import type { DType } from '../tensor/dtype.js';
+import type { Tensor } from '../tensor/tensor.js';
 import {
   all,
   any,
@@ -22,17 +28,6 @@ import {
 } from './reduce.js';
 
 // ------------------------------------------------------------------ fixtures (numpy 2.x)
-type Val = number | string;
-interface ArrJson {
-  dtype: DType;
-  shape: number[];
-  data: Val[];
-  kshape?: number[];
-}
-interface ViewJson {
-  base: string;
-  ops: ({ transpose: number[] } | { slice: Index[] })[];
-}
 interface ReductionCase {
   op: string;
   x: string;
@@ -41,63 +36,14 @@ interface ReductionCase {
   out?: ArrJson;
   error?: string;
 }
-interface ErrorCase {
-  op: string;
-  shapes: number[][];
-  message: string;
+interface ReduceError extends ErrorCase {
   axis?: number | number[];
 }
-const fx = JSON.parse(
-  readFileSync(new URL('../../test/fixtures/reduce_linalg.json', import.meta.url), 'utf8'),
-) as {
-  tolerance: { float64: number; float32: number };
-  arrays: Record<string, ArrJson>;
-  views: Record<string, ViewJson>;
-  reductions: ReductionCase[];
-  errors: ErrorCase[];
-};
-
-const num = (v: Val): number =>
-  v === 'nan' ? Number.NaN : v === 'inf' ? Infinity : v === '-inf' ? -Infinity : (v as number);
-
-function fromJson(a: ArrJson): Tensor {
-  const data = allocate(a.dtype, a.data.length);
-  a.data.forEach((v, i) => {
-    data[i] = num(v);
-  });
-  return new Tensor(data, a.shape, { dtype: a.dtype });
-}
-
+const fx = loadFixture<ReduceLinalgFixtures<ReduceError> & { reductions: ReductionCase[] }>(
+  'reduce_linalg.json',
+);
 /** A fixture input: a base array, or a view rebuilt with `.transpose(...)` / `.slice(...)`. */
-function input(name: string): Tensor {
-  if (name in fx.arrays) return fromJson(fx.arrays[name]);
-  const v = fx.views[name];
-  let t = input(v.base);
-  for (const op of v.ops) t = 'transpose' in op ? t.transpose(...op.transpose) : t.slice(...op.slice);
-  expect(t.base).not.toBeNull();
-  return t;
-}
-
-/** Differences between `actual` and numpy's `expected` (empty when they agree). */
-function compare(actual: Tensor, expected: ArrJson, shape: readonly number[], rtol: number): string[] {
-  const bad: string[] = [];
-  if (actual.dtype !== expected.dtype) bad.push(`dtype ${actual.dtype} != ${expected.dtype}`);
-  if (JSON.stringify(actual.shape) !== JSON.stringify(shape))
-    bad.push(`shape [${actual.shape}] != [${shape}]`);
-  const got = actual.toFlatArray();
-  if (got.length !== expected.data.length) return [...bad, `size ${got.length} != ${expected.data.length}`];
-  for (let i = 0; i < got.length; i++) {
-    const e = num(expected.data[i]);
-    const g = got[i];
-    const ok = Number.isNaN(e)
-      ? Number.isNaN(g)
-      : !Number.isFinite(e) || rtol === 0
-        ? g === e
-        : Math.abs(g - e) <= rtol * Math.max(1, Math.abs(e));
-    if (!ok) bad.push(`[${i}] ${g} != ${e}`);
-  }
-  return bad;
-}
+const input = fixtureInputs(fx, (view) => expect(view.base).not.toBeNull());
 
 const FLOAT_TOLERANT = new Set(['sum', 'mean', 'var', 'std', 'prod']);
 

@@ -1,100 +1,15 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import {
+  build,
+  type Case,
+  checkCases,
+  expectValues,
+  ELEMENTWISE as FIX,
+  type Spec,
+} from '../../test/helpers/elementwise-fixtures.js';
 import { arange, tensor } from '../tensor/create.js';
-import { allocate, type DType } from '../tensor/dtype.js';
-import { Tensor, type TensorLike } from '../tensor/tensor.js';
+import type { Tensor, TensorLike } from '../tensor/tensor.js';
 import * as U from './unary.js';
-
-// ------------------------------------------------------------------ fixtures (test/fixtures/elementwise_fixtures.py)
-
-type Enc = number | string;
-type ViewStep = { transpose?: number[]; slice?: (string | number | null)[]; broadcastTo?: number[] };
-interface ArrSpec {
-  dtype: DType;
-  shape: number[];
-  data: Enc[];
-  view?: ViewStep[];
-}
-type Spec = ArrSpec | { scalar: Enc };
-type Expected = ArrSpec | { error: string };
-interface Case {
-  op: string;
-  args: (Spec | null)[];
-  out: Expected;
-  /** float32 transcendental cases: the correctly rounded answer (numpy in float64, rounded). */
-  ref?: ArrSpec;
-  note?: string;
-}
-const FIX = JSON.parse(
-  readFileSync(new URL('../../test/fixtures/elementwise.json', import.meta.url), 'utf8'),
-) as Record<string, Case[]>;
-
-const dec = (v: Enc): number =>
-  v === 'nan' ? NaN : v === 'inf' ? Infinity : v === '-inf' ? -Infinity : Number(v);
-
-function build(spec: Spec): TensorLike {
-  if ('scalar' in spec) return dec(spec.scalar);
-  const data = allocate(spec.dtype, spec.data.length);
-  spec.data.forEach((v, i) => {
-    data[i] = dec(v);
-  });
-  let t = new Tensor(data, spec.shape, { dtype: spec.dtype });
-  for (const step of spec.view ?? []) {
-    if (step.transpose) t = t.transpose(...step.transpose);
-    else if (step.slice) t = t.slice(...step.slice);
-    else if (step.broadcastTo) t = t.broadcastTo(step.broadcastTo);
-  }
-  return t;
-}
-
-/** numpy's messages without trailing spaces. */
-const numpyMessage = (m: string): string => m.trim().replaceAll('int64', 'int32');
-
-function ulps32(a: number, b: number): number {
-  const i = new Int32Array(new Float32Array([a, b]).buffer);
-  return Math.abs(i[0] - i[1]);
-}
-
-/** Exact (Object.is) when `ulps` is 0; else float64 within 1e-15 relative and float32 within `ulps` ulps. */
-function expectValues(actual: Tensor, expected: ArrSpec, ulps: number, label: string): void {
-  expect(actual.dtype, `${label}: dtype`).toBe(expected.dtype);
-  expect([...actual.shape], `${label}: shape`).toEqual(expected.shape);
-  expect(actual.base, `${label}: a copy`).toBeNull();
-  const got = actual.toFlatArray();
-  expected.data.forEach((e, i) => {
-    const want = dec(e);
-    const have = got[i];
-    if (Object.is(have, want)) return;
-    const ok =
-      ulps > 0 &&
-      Number.isFinite(want) &&
-      (actual.dtype === 'float32'
-        ? ulps32(have, want) <= ulps
-        : Math.abs(have - want) <= 1e-15 * Math.abs(want));
-    expect(ok, `${label}: element ${i}: got ${have}, numpy ${want}`).toBe(true);
-  });
-}
-
-const describeSpec = (s: Spec | null): string =>
-  s === null
-    ? 'null'
-    : 'scalar' in s
-      ? `${s.scalar}`
-      : `${s.dtype}${JSON.stringify(s.shape)}${s.view ? JSON.stringify(s.view) : ''}`;
-
-/** Runs fixture cases through `call`, expecting numpy's result or numpy's error message. */
-function checkCases(
-  cases: Case[],
-  call: (c: Case, args: (TensorLike | null)[]) => Tensor,
-  ulps: (c: Case) => number,
-) {
-  for (const c of cases) {
-    const label = `${c.op}(${c.args.map(describeSpec).join(', ')})${c.note ? ` [${c.note}]` : ''}`;
-    const args = c.args.map((a) => (a === null ? null : build(a)));
-    if ('error' in c.out) expect(() => call(c, args), label).toThrow(numpyMessage(c.out.error));
-    else expectValues(call(c, args), c.out, ulps(c), label);
-  }
-}
 
 type UnaryFn = (a: TensorLike) => Tensor;
 const unaryFns = U as unknown as Record<string, UnaryFn>;
@@ -127,7 +42,8 @@ describe('unary ops against numpy fixtures', () => {
       expect(typeof fn).toBe('function');
       checkCases(cases, (_, [a]) => fn(a as TensorLike), ulpsFor);
       for (const c of cases) {
-        if (c.ref) expectValues(fn(build(c.args[0] as Spec)), c.ref, 1, `${op} float32 vs correctly rounded`);
+        if (c.ref)
+          expectValues(fn(build(c.args[0] as Spec)), c.ref, 1, `${op} float32 vs correctly rounded`, true);
       }
     });
   }

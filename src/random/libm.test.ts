@@ -1,5 +1,5 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { loadFixture } from '../../test/helpers/fixtures.js';
 import { fma, libmLog } from './libm.js';
 
 interface LibmFixtures {
@@ -7,9 +7,7 @@ interface LibmFixtures {
   fma: [number, number, number, number][];
 }
 
-const fixtures = JSON.parse(
-  readFileSync(new URL('../../test/fixtures/random.json', import.meta.url), 'utf8'),
-) as LibmFixtures;
+const fixtures = loadFixture<LibmFixtures>('random.json');
 
 /** Mantissa and exponent of a finite double: x = m * 2**e exactly, m a BigInt. */
 function decompose(x: number): [bigint, number] {

@@ -1,15 +1,7 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { loadFixture } from '../../test/helpers/fixtures.js';
+import type { StateFixture } from '../../test/helpers/random-fixtures.js';
 import { MT_STATE_LENGTH, MT19937 } from './mt19937.js';
-
-interface StateFixture {
-  pos: number;
-  hasGauss: boolean;
-  cachedGaussian: number;
-  key?: number[];
-  keyHead?: number[];
-  keyTail?: number[];
-}
 
 interface SeedFixture {
   seed: number | number[];
@@ -18,11 +10,9 @@ interface SeedFixture {
   doubles: number[];
 }
 
-const fixtures = JSON.parse(
-  readFileSync(new URL('../../test/fixtures/random.json', import.meta.url), 'utf8'),
-) as {
+const fixtures = loadFixture<{
   seeds: SeedFixture[];
-};
+}>('random.json');
 
 function label(seed: number | number[]): string {
   return Array.isArray(seed)

@@ -1,20 +1,12 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { loadFixture } from '../../test/helpers/fixtures.js';
+import type { StateFixture } from '../../test/helpers/random-fixtures.js';
 import { fromData } from '../tensor/create.js';
 import { Tensor } from '../tensor/tensor.js';
 import { getDefaultRandomState, random } from './global.js';
 import { type NumpyLegacyState, type RandintDType, RandomState } from './random-state.js';
 
 // ------------------------------------------------------------------ fixtures (numpy's output)
-
-interface StateFixture {
-  pos: number;
-  hasGauss: boolean;
-  cachedGaussian: number;
-  key?: number[];
-  keyHead?: number[];
-  keyTail?: number[];
-}
 
 interface Fixtures {
   seeds: { seed: number | number[]; doubles: number[]; gauss: number[]; afterGauss: StateFixture }[];
@@ -51,9 +43,7 @@ interface Fixtures {
   global: { seed: number; rand23: number[]; randn3: number[]; randint: number[] };
 }
 
-const fx = JSON.parse(
-  readFileSync(new URL('../../test/fixtures/random.json', import.meta.url), 'utf8'),
-) as Fixtures;
+const fx = loadFixture<Fixtures>('random.json');
 
 /** Flat values of a tensor, in C order, read through `get`. */
 function flat(t: Tensor): number[] {

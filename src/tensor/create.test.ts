@@ -1,5 +1,5 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { decodeNumber, loadFixture } from '../../test/helpers/fixtures.js';
 import {
   arange,
   empty,
@@ -26,9 +26,7 @@ interface Fixtures {
     eye: { n: number; m: number | null; k: number; shape: number[]; values: number[] }[];
   };
 }
-const fx = JSON.parse(
-  readFileSync(new URL('../../test/fixtures/tensor.json', import.meta.url), 'utf8'),
-) as Fixtures;
+const fx = loadFixture<Fixtures>('tensor.json');
 
 describe('tensor()', () => {
   it('reads nested arrays as float64 (JS cannot tell 1 from 1.0)', () => {
@@ -167,22 +165,12 @@ describe('zeros, ones, full, empty and the *Like versions', () => {
   });
 });
 
-function decode(v: Num): number {
-  return v === 'nan'
-    ? Number.NaN
-    : v === 'inf'
-      ? Number.POSITIVE_INFINITY
-      : v === '-inf'
-        ? Number.NEGATIVE_INFINITY
-        : (v as number);
-}
-
 describe('arange, linspace and eye against numpy', () => {
   it.each(fx.create.arange)('arange($args)', ({ args, values }) => {
     const [start, stop, step] = args;
     const t = stop === null ? arange(start) : arange(start, stop, step ?? 1);
     expect(t.dtype).toBe('float64');
-    expect(t.toFlatArray()).toEqual(values.map(decode));
+    expect(t.toFlatArray()).toEqual(values.map(decodeNumber));
   });
   it.each(fx.create.arange_int)('arange($args, int32)', ({ args, values }) => {
     const t = arange(args[0], args[1], args[2], { dtype: 'int32' });
@@ -195,7 +183,7 @@ describe('arange, linspace and eye against numpy', () => {
       const t = linspace(start, stop, num, { endpoint, dtype });
       expect(t.dtype).toBe(dtype);
       expect(t.shape).toEqual([num]);
-      expect(t.toFlatArray()).toEqual(values.map(decode));
+      expect(t.toFlatArray()).toEqual(values.map(decodeNumber));
     },
   );
   it.each(fx.create.eye)('eye($n, $m, k=$k)', ({ n, m, k, shape, values }) => {

@@ -1,5 +1,5 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { loadFixture } from '../../test/helpers/fixtures.js';
 import {
   allocate,
   assertDType,
@@ -16,9 +16,7 @@ interface Fixtures {
   promote: { a: DType; b: DType; result: DType }[];
   promote_scalar: { dtype: DType; scalar: number; result: DType }[];
 }
-const fx = JSON.parse(
-  readFileSync(new URL('../../test/fixtures/tensor.json', import.meta.url), 'utf8'),
-) as Fixtures;
+const fx = loadFixture<Fixtures>('tensor.json');
 
 describe('promoteTypes', () => {
   it('covers every pair of dtypes', () => {

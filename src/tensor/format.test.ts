@@ -1,6 +1,6 @@
-import { readFileSync } from 'node:fs';
 import { inspect } from 'node:util';
 import { describe, expect, it } from 'vitest';
+import { decodeNumber, loadFixture } from '../../test/helpers/fixtures.js';
 import { arange, fromData, tensor, zeros } from './create.js';
 import { allocate, type DType } from './dtype.js';
 import {
@@ -28,17 +28,7 @@ interface Fixtures {
   floatfmt_options: { kind: 'p' | 's'; opts: Record<string, number | boolean | string> }[];
   floatfmt: { x: Num; f32: boolean; out: (string | null)[] }[];
 }
-const fx = JSON.parse(
-  readFileSync(new URL('../../test/fixtures/tensor.json', import.meta.url), 'utf8'),
-) as Fixtures;
-
-function decodeNumber(v: Num): number {
-  if (typeof v === 'number') return v;
-  if (v === 'nan') return Number.NaN;
-  if (v === 'inf') return Number.POSITIVE_INFINITY;
-  if (v === '-inf') return Number.NEGATIVE_INFINITY;
-  throw new Error(`fixture: unknown number ${v}`);
-}
+const fx = loadFixture<Fixtures>('tensor.json');
 
 function reprInput(c: ReprCase): Tensor {
   const size = c.shape.reduce((a, b) => a * b, 1);

@@ -133,29 +133,12 @@ function dragon4(
   const { mantissa, exponent, unequalMargins } = p;
   if (mantissa === 0n) return { digits: '0', exponent: 0 };
   const isEven = (mantissa & 1n) === 0n;
-  // value = scaledValue / scale; the margins are half the distance to the neighbouring floats.
-  let scaledValue: bigint;
-  let scale: bigint;
-  let marginLow: bigint;
-  if (unequalMargins) {
-    if (exponent > 0) {
-      scaledValue = mantissa << BigInt(exponent + 2);
-      scale = 4n;
-      marginLow = 1n << BigInt(exponent);
-    } else {
-      scaledValue = mantissa << 2n;
-      scale = 1n << BigInt(-exponent + 2);
-      marginLow = 1n;
-    }
-  } else if (exponent > 0) {
-    scaledValue = mantissa << BigInt(exponent + 1);
-    scale = 2n;
-    marginLow = 1n << BigInt(exponent);
-  } else {
-    scaledValue = mantissa << 1n;
-    scale = 1n << BigInt(-exponent + 1);
-    marginLow = 1n;
-  }
+  // value = scaledValue / scale; the margins are half the distance to the neighbouring floats. Both
+  // are scaled by 2 (by 4 with unequal margins) so the margins are integers.
+  const shift = unequalMargins ? 2 : 1;
+  let scaledValue = mantissa << BigInt(Math.max(exponent, 0) + shift);
+  let scale = 1n << BigInt(Math.max(-exponent, 0) + shift);
+  let marginLow = 1n << BigInt(Math.max(exponent, 0));
   let marginHigh = unequalMargins ? marginLow * 2n : marginLow;
 
   // Estimate floor(log10(v)) + 1 (correct or one too low), as numpy does.

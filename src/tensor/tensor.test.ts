@@ -1,6 +1,6 @@
-import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { decodeNumber, loadFixture } from '../../test/helpers/fixtures.js';
 import { arange, fromData, tensor, zeros } from './create.js';
 import { allocate, type DType } from './dtype.js';
 import { Tensor } from './tensor.js';
@@ -9,19 +9,7 @@ type Num = number | string;
 interface Fixtures {
   astype: { from: { dtype: DType; shape: number[]; data: Num[] }; to: DType; values: Num[] }[];
 }
-const fx = JSON.parse(
-  readFileSync(new URL('../../test/fixtures/tensor.json', import.meta.url), 'utf8'),
-) as Fixtures;
-
-function decode(v: Num): number {
-  return v === 'nan'
-    ? Number.NaN
-    : v === 'inf'
-      ? Number.POSITIVE_INFINITY
-      : v === '-inf'
-        ? Number.NEGATIVE_INFINITY
-        : (v as number);
-}
+const fx = loadFixture<Fixtures>('tensor.json');
 
 /** x = [[0, 1, 2], [3, 4, 5]], owning its memory. */
 function x23(): Tensor {
@@ -195,15 +183,15 @@ describe('copies: copy, flatten, astype, and reshape when it must', () => {
     'astype case %i: %s -> %s',
     (_i, _f, _t, c) => {
       const data = allocate(c.from.dtype, c.from.data.length);
-      data.set(c.from.data.map(decode));
+      data.set(c.from.data.map(decodeNumber));
       const src = fromData(data, c.from.shape, c.from.dtype);
       const out = src.astype(c.to);
       expect(out.dtype).toBe(c.to);
       expect(out.base).toBeNull();
-      expect(out.toFlatArray()).toEqual(c.values.map(decode));
+      expect(out.toFlatArray()).toEqual(c.values.map(decodeNumber));
       // copy(dtype) and tensor(t, {dtype}) cast the same way.
-      expect(src.copy(c.to).toFlatArray()).toEqual(c.values.map(decode));
-      expect(tensor(src, { dtype: c.to }).toFlatArray()).toEqual(c.values.map(decode));
+      expect(src.copy(c.to).toFlatArray()).toEqual(c.values.map(decodeNumber));
+      expect(tensor(src, { dtype: c.to }).toFlatArray()).toEqual(c.values.map(decodeNumber));
     },
   );
   it('astype casts through strided views too', () => {

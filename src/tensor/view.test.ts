@@ -1,6 +1,6 @@
-import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { loadFixture } from '../../test/helpers/fixtures.js';
 import { fromData, tensor } from './create.js';
 import { contiguousStrides, shapeSize } from './shape.js';
 import type { Tensor } from './tensor.js';
@@ -34,9 +34,7 @@ interface Fixtures {
   slicing: { shape: number[]; index: JsonIndex[]; result_shape: number[]; values: number[] }[];
   slicing_errors: { shape: number[]; index: JsonIndex[]; message: string }[];
 }
-const fx = JSON.parse(
-  readFileSync(new URL('../../test/fixtures/tensor.json', import.meta.url), 'utf8'),
-) as Fixtures;
+const fx = loadFixture<Fixtures>('tensor.json');
 
 /** A contiguous float64 tensor owning its memory, holding 0, 1, 2, ... (each value is its own address). */
 function iota(shape: readonly number[]): Tensor {
@@ -179,28 +177,13 @@ describe('parseSlice and sliceIndices (Python semantics)', () => {
     expect(parseSlice('3')).toBeNull();
     expect(parseSlice('1:2:3:4')).toBeNull();
   });
-  const pyIndices = (n: number, start: number | null, stop: number | null, step: number): number[] => {
-    // CPython's PySlice_AdjustIndices followed by range(start, stop, step), written out directly.
-    const lower = step > 0 ? 0 : -1;
-    const upper = step > 0 ? n : n - 1;
-    const adjust = (v: number | null, dflt: number): number => {
-      if (v === null) return dflt;
-      const w = v < 0 ? v + n : v;
-      return Math.min(Math.max(w, lower), upper);
-    };
-    const s = adjust(start, step > 0 ? lower : upper);
-    const e = adjust(stop, step > 0 ? upper : lower);
-    const out: number[] = [];
-    for (let i = s; step > 0 ? i < e : i > e; i += step) out.push(i);
-    return out;
-  };
   it('matches Python for all small slices', () => {
     for (let n = 0; n <= 6; n++) {
       const bounds = [null, ...Array.from({ length: 2 * n + 7 }, (_, i) => i - n - 3)];
       for (const start of bounds)
         for (const stop of bounds)
           for (const step of [-3, -2, -1, 1, 2, 3, 7]) {
-            const want = pyIndices(n, start, stop, step);
+            const want = pyRange(n, start, stop, step);
             const got = sliceIndices({ start, stop, step }, n);
             expect(got.length).toBe(want.length);
             if (want.length > 0) expect(got.start).toBe(want[0]);
@@ -245,6 +228,7 @@ type Op =
 
 const mod = (a: number, n: number) => ((a % n) + n) % n;
 
+/** CPython's PySlice_AdjustIndices followed by range(start, stop, step), written out directly. */
 function pyRange(n: number, start: number | null, stop: number | null, step: number): number[] {
   const lower = step > 0 ? 0 : -1;
   const upper = step > 0 ? n : n - 1;

@@ -4,8 +4,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { tensor } from '../../src/tensor/create.js';
-import type { DType } from '../../src/tensor/dtype.js';
-import type { Tensor } from '../../src/tensor/tensor.js';
+import { allocate, type DType } from '../../src/tensor/dtype.js';
+import { Tensor } from '../../src/tensor/tensor.js';
 
 /** An encoded array as the fixture scripts write it. */
 export interface EncodedArray {
@@ -30,6 +30,20 @@ export function decodeNumber(v: number | string): number {
 /** An encoded array as a contiguous tensor. */
 export function decode(a: EncodedArray, dtype: DType = 'float64'): Tensor {
   return tensor(a.data.map(decodeNumber), { dtype }).reshape(a.shape);
+}
+
+/** An encoded array that names its dtype. */
+export interface TypedEncodedArray extends EncodedArray {
+  dtype: DType;
+}
+
+/** A typed encoded array as a contiguous tensor of its dtype over fresh storage (`base === null`). */
+export function decodeTyped(a: TypedEncodedArray): Tensor {
+  const data = allocate(a.dtype, a.data.length);
+  a.data.forEach((v, i) => {
+    data[i] = decodeNumber(v);
+  });
+  return new Tensor(data, a.shape, { dtype: a.dtype });
 }
 
 /** Largest |a - b| / max(|b|, tiny) over two equal-length lists. */
