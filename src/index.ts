@@ -20,7 +20,16 @@ export {
   stepFunction,
 } from './functions/activations.js';
 export { crossEntropyError, type Labels, softmaxLoss, sumSquaredError } from './functions/losses.js';
-export { gradcheck } from './gradient/gradcheck.js';
+export {
+  formatGradcheckReport,
+  GradcheckError,
+  type GradcheckOptions,
+  type GradcheckReport,
+  type GradcheckTensorReport,
+  gradcheck,
+  gradcheckLayer,
+  gradcheckNet,
+} from './gradient/gradcheck.js';
 export {
   type GradientDescentResult,
   gradientDescent,
@@ -30,6 +39,7 @@ export {
   numericalDiff,
   numericalGradient,
 } from './gradient/numerical.js';
+export * from './io/index.js';
 export * from './layers/index.js';
 export * from './nets/index.js';
 export { SimpleNet, type SimpleNetOptions } from './nets/simple-net.js';
@@ -123,4 +133,3 @@ export { broadcastShapes } from './tensor/shape.js';
 export { type NestedArray, Tensor, type TensorLike } from './tensor/tensor.js';
 export type { Index, Slice } from './tensor/view.js';
 export * from './train/index.js';
-export * from './io/index.js';
