@@ -8,7 +8,7 @@ import { gradcheckNet, loadMnist, RandomState } from '../../index.js';
 import { CliError, type FlagSpecs, formatHelp, intFlag, numberFlag, parseFlags } from '../args.js';
 import { toJson } from '../common.js';
 import { type CliIO, duration, grouped, styleFor } from '../io.js';
-import { buildNet, type CliNet, describeModel, MODEL_FLAGS, readModelConfig } from '../model-config.js';
+import { buildNet, describeModel, MODEL_FLAGS, readModelConfig } from '../model-config.js';
 
 const { dtype: _dtype, ...ARCH_FLAGS } = MODEL_FLAGS;
 
