@@ -131,12 +131,17 @@ export function take(
     const inner = offsetsOf(x.shape.slice(ax + 1), x.strides.slice(ax + 1));
     const sa = x.strides[ax];
     const vals = idx.values;
+    const innerContiguous = inner.length > 1 && inner.every((v, i) => v === i);
     let w = 0;
     for (let o = 0; o < outer.length; o++) {
       const base = x.offset + outer[o];
       for (let j = 0; j < vals.length; j++) {
         const b = base + vals[j] * sa;
-        for (let t = 0; t < inner.length; t++) out[w++] = src[b + inner[t]];
+        if (innerContiguous) {
+          // whole rows at once (the common case: taking samples of a batch along axis 0)
+          out.set(src.subarray(b, b + inner.length), w);
+          w += inner.length;
+        } else for (let t = 0; t < inner.length; t++) out[w++] = src[b + inner[t]];
       }
     }
   }
