@@ -4,43 +4,16 @@ Data comes from np.random.RandomState(seed), which scratchnet's RandomState repr
 The environment is left as it is (OPENBLAS_* variables untouched), as the issue asks.
 """
 import json
+import os
 import sys
 import time
 
 import numpy as np
 
-
-def numerical_gradient(f, x):
-    """The book's common/gradient.py version (np.nditer, in place)."""
-    h = 1e-4
-    grad = np.zeros_like(x)
-    it = np.nditer(x, flags=["multi_index"], op_flags=["readwrite"])
-    while not it.finished:
-        idx = it.multi_index
-        tmp_val = x[idx]
-        x[idx] = float(tmp_val) + h
-        fxh1 = f(x)
-        x[idx] = tmp_val - h
-        fxh2 = f(x)
-        grad[idx] = (fxh1 - fxh2) / (2 * h)
-        x[idx] = tmp_val
-        it.iternext()
-    return grad
-
-
-def softmax(x):
-    x = x - np.max(x, axis=-1, keepdims=True)
-    return np.exp(x) / np.sum(np.exp(x), axis=-1, keepdims=True)
-
-
-def cross_entropy_error(y, t):
-    if y.ndim == 1:
-        t = t.reshape(1, t.size)
-        y = y.reshape(1, y.size)
-    if t.size == y.size:
-        t = t.argmax(axis=1)
-    batch_size = y.shape[0]
-    return -np.sum(np.log(y[np.arange(batch_size), t] + 1e-7)) / batch_size
+# The book's code (common/functions.py, common/gradient.py), from the repository's one copy in bench/book.
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), 'book'))
+from functions import cross_entropy_error, softmax  # noqa: E402
+from gradient import numerical_gradient  # noqa: E402  np.nditer, in place
 
 
 def data(case, seed):

@@ -39,10 +39,10 @@ class Nesterov:
             for key, val in params.items():
                 self.v[key] = np.zeros_like(val)
         for key in params.keys():
-            params[key] += self.momentum * self.momentum * self.v[key]
-            params[key] -= (1 + self.momentum) * self.lr * grads[key]
             self.v[key] *= self.momentum
             self.v[key] -= self.lr * grads[key]
+            params[key] += self.momentum * self.momentum * self.v[key]
+            params[key] -= (1 + self.momentum) * self.lr * grads[key]
 
 
 class AdaGrad:
