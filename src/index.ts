@@ -133,3 +133,12 @@ export { broadcastShapes } from './tensor/shape.js';
 export { type NestedArray, Tensor, type TensorLike } from './tensor/tensor.js';
 export type { Index, Slice } from './tensor/view.js';
 export * from './train/index.js';
+export {
+  getBackend,
+  getBackendChoice,
+  setBackend,
+  initWasm,
+  wasmUnavailableReason,
+  type BackendChoice,
+  type BackendName,
+} from './kernels/index.js';
