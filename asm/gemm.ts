@@ -1,19 +1,44 @@
 // GEMM with 128-bit SIMD, generic over T (f32: f32x4, f64: f64x2), row-major:
 //   C = act(alpha * op(A) * op(B) + beta * C + bias)
 // op(A) is (m, k), op(B) is (k, n), C is (m, n); op(X) = X or its transpose.
-// Scheme (BLIS): blocks of NC columns of C, KC of the depth and MC rows; each block of op(B) and
-// op(A) is packed into panels (NR columns / MR rows, zero-padded), then an MR x NR register-blocked
-// micro-kernel (MR rows x 2 vectors of accumulators) runs over each pair of panels.
+//
+// Scheme (BLIS-like, sized for the small and medium products of training): blocks of nc columns of
+// C and kc of the depth; each block of op(B) is packed into zero-padded panels of NR columns (two
+// vectors), and an MR x NR register-blocked micro-kernel (MR rows x 2 vectors of accumulators) runs
+// over them, reading op(A) where it lies (no packing of A: a row-major A is read as MR row streams,
+// a transposed A as MR neighbouring elements of each of its rows). Only the last, partial tile of
+// rows (m not a multiple of MR) is copied into a small zero-padded panel.
+// - kc: the depth split evenly into blocks of at most KC_MAX (784 stays one block), so that a packed
+//   panel of B (kc x NR) stays in L1 while the micro-kernel sweeps the rows;
+// - nc: as many columns as keep the packed block of B (kc x nc) within B_BLOCK_BYTES (L2);
+// - mc: as many rows as keep their part of A (mc x kc) within A_BLOCK_BYTES (L2) across the panels.
+// The sum over the depth is accumulated in T in increasing p within a block; blocks are added to C.
 // beta == 0 means C is not read (NaN in C does not leak), as in BLAS.
+//
+// Sparse A (see sparseGemm below): when A is mostly exact zeros (MNIST images are about 80% zeros:
+// the first layer's x), the product skips them. The result is bit for bit the dense one: the same
+// non-zero terms are added in the same order, and a skipped term is an exact ±0 that would not have
+// changed the sum (op(B) is checked to be finite first; otherwise the dense path runs, so that
+// 0 * inf = NaN still reaches C).
 import { sigmoidImpl } from './elementwise';
 import { lanes, loadSplat, madd } from './simd';
 
 /** Rows of the micro-kernel. */
 const MR: i32 = 4;
-/** Depth block. */
-const KC: i32 = 256;
-/** Row block (multiple of MR); the packed A block (MC x KC) stays in L2. */
-const MC: i32 = 128;
+/** Largest depth block. */
+const KC_MAX: i32 = 1024;
+/** Bytes of a packed block of B (kc x nc), kept in L2. */
+const B_BLOCK_BYTES: i32 = 512 * 1024;
+/** Bytes of the rows of A that one pass over the panels of a block of B reuses (L2). */
+const A_BLOCK_BYTES: i32 = 256 * 1024;
+
+/** Bytes of the sparse path's workspace: A in compressed rows, padded copies of B and C. */
+const SPARSE_BYTES: i32 = 6 * 1024 * 1024;
+
+/** Whether the sparse path may run (tests turn it off to compare the two paths). */
+let sparseEnabled: bool = true;
+/** How many products took the sparse path (for tests and benchmarks). */
+let sparseCount: i32 = 0;
 
 /** Columns of the micro-kernel: two vectors (8 for f32, 4 for f64). */
 // @ts-ignore: decorator
@@ -21,71 +46,13 @@ const MC: i32 = 128;
   return 2 * lanes<T>();
 }
 
-/** Column block (multiple of NR); the packed B block (KC x NC) stays in L2. */
-// @ts-ignore: decorator
-@inline function nc<T>(): i32 {
-  return sizeof<T>() == 4 ? 512 : 256;
+/** Bytes of workspace the dense path needs for T: the packed block of B, an edge panel of A, one tile. */
+function denseBytes<T>(): i32 {
+  const S = sizeof<T>() as i32;
+  return B_BLOCK_BYTES + KC_MAX * nr<T>() * S + MR * KC_MAX * S + MR * nr<T>() * S + 64;
 }
 
-/** Bytes of workspace `gemm` needs for T (packed A, packed B, one edge tile). */
-function workspaceBytes<T>(): i32 {
-  return (MC * KC + KC * nc<T>() + MR * nr<T>()) * (sizeof<T>() as i32) + 64;
-}
-
-/** Packs op(A)[i0 .. i0+mc, p0 .. p0+kc] into panels of MR rows: panel[p * MR + r]. */
-function packA<T>(transA: bool, a: usize, lda: i32, i0: i32, mc: i32, p0: i32, kc: i32, pa: usize): void {
-  const S = sizeof<T>();
-  for (let ir = 0; ir < mc; ir += MR) {
-    const mr = min(MR, mc - ir);
-    if (!transA) {
-      // op(A)[i, p] = a[i * lda + p]: MR rows read side by side
-      const r0 = a + (((i0 + ir) as usize) * (lda as usize) + (p0 as usize)) * S;
-      const step = (lda as usize) * S;
-      if (mr == MR) {
-        const r1 = r0 + step;
-        const r2 = r1 + step;
-        const r3 = r2 + step;
-        for (let p: usize = 0; p < (kc as usize); p++) {
-          const o = p * S;
-          store<T>(pa, load<T>(r0 + o));
-          store<T>(pa + S, load<T>(r1 + o));
-          store<T>(pa + 2 * S, load<T>(r2 + o));
-          store<T>(pa + 3 * S, load<T>(r3 + o));
-          pa += 4 * S;
-        }
-      } else {
-        for (let p: usize = 0; p < (kc as usize); p++) {
-          for (let r = 0; r < MR; r++) {
-            store<T>(pa + (r as usize) * S, r < mr ? load<T>(r0 + (r as usize) * step + p * S) : (0 as T));
-          }
-          pa += (MR as usize) * S;
-        }
-      }
-    } else {
-      // op(A)[i, p] = a[p * lda + i]: MR consecutive elements of row p
-      let src = a + (((p0 as usize) * (lda as usize) + ((i0 + ir) as usize)) * S);
-      const step = (lda as usize) * S;
-      for (let p = 0; p < kc; p++) {
-        if (mr == MR) {
-          if (sizeof<T>() == 4) {
-            v128.store(pa, v128.load(src));
-          } else {
-            v128.store(pa, v128.load(src));
-            v128.store(pa, v128.load(src, 16), 16);
-          }
-        } else {
-          for (let r = 0; r < MR; r++) {
-            store<T>(pa + (r as usize) * S, r < mr ? load<T>(src + (r as usize) * S) : (0 as T));
-          }
-        }
-        pa += (MR as usize) * S;
-        src += step;
-      }
-    }
-  }
-}
-
-/** Packs op(B)[p0 .. p0+kc, j0 .. j0+nc] into panels of NR columns: panel[p * NR + j]. */
+/** Packs op(B)[p0 .. p0+kc, j0 .. j0+ncols] into zero-padded panels of NR columns: panel[p * NR + j]. */
 function packB<T>(transB: bool, b: usize, ldb: i32, p0: i32, kc: i32, j0: i32, ncols: i32, pb: usize): void {
   const S = sizeof<T>();
   const NR = nr<T>();
@@ -127,35 +94,31 @@ function packB<T>(transB: bool, b: usize, ldb: i32, p0: i32, kc: i32, j0: i32, n
   }
 }
 
-/** C[0..MR, 0..NR] = alpha * (panel A · panel B) + beta * C, C at `c` with row step `ldc` bytes. */
-function micro<T>(kc: i32, pa: usize, pb: usize, c: usize, ldc: usize, alpha: T, beta: T): void {
+/**
+ * Copies the h < MR rows of op(A)[i0 .. i0+h, p0 .. p0+kc] into a panel of MR rows, zero-padded,
+ * laid out panel[p * MR + r] (read by {@link microT} with a column step of MR elements).
+ */
+function packEdgeA<T>(transA: bool, a: usize, lda: i32, i0: i32, h: i32, p0: i32, kc: i32, pa: usize): void {
   const S = sizeof<T>();
-  let c00 = v128.splat<T>(0 as T);
-  let c01 = c00;
-  let c10 = c00;
-  let c11 = c00;
-  let c20 = c00;
-  let c21 = c00;
-  let c30 = c00;
-  let c31 = c00;
   for (let p = 0; p < kc; p++) {
-    const b0 = v128.load(pb);
-    const b1 = v128.load(pb, 16);
-    let av = loadSplat<T>(pa, 0);
-    c00 = madd<T>(av, b0, c00);
-    c01 = madd<T>(av, b1, c01);
-    av = loadSplat<T>(pa, S);
-    c10 = madd<T>(av, b0, c10);
-    c11 = madd<T>(av, b1, c11);
-    av = loadSplat<T>(pa, 2 * S);
-    c20 = madd<T>(av, b0, c20);
-    c21 = madd<T>(av, b1, c21);
-    av = loadSplat<T>(pa, 3 * S);
-    c30 = madd<T>(av, b0, c30);
-    c31 = madd<T>(av, b1, c31);
-    pa += 4 * S;
-    pb += 32;
+    for (let r = 0; r < MR; r++) {
+      let v: T = 0 as T;
+      if (r < h) {
+        const i = (i0 + r) as usize;
+        const q = (p0 + p) as usize;
+        v = transA ? load<T>(a + (q * (lda as usize) + i) * S) : load<T>(a + (i * (lda as usize) + q) * S);
+      }
+      store<T>(pa + ((p * MR + r) as usize) * S, v);
+    }
   }
+}
+
+/** Stores the 4 x 2-vector tile: C = alpha * acc + beta * C (beta == 0: C not read). */
+// @ts-ignore: decorator
+@inline function storeTile<T>(
+  c: usize, ldc: usize, alpha: T, beta: T,
+  c00: v128, c01: v128, c10: v128, c11: v128, c20: v128, c21: v128, c30: v128, c31: v128,
+): void {
   const va = v128.splat<T>(alpha);
   if (beta == (0 as T)) {
     v128.store(c, v128.mul<T>(c00, va));
@@ -185,7 +148,84 @@ function micro<T>(kc: i32, pa: usize, pb: usize, c: usize, ldc: usize, alpha: T,
   }
 }
 
-/** C[i, j] = alpha * tile[i, j] + beta * C[i, j] for the mr x nr corner of an edge tile. */
+/**
+ * C[0..MR, 0..NR] = alpha * (op(A) tile · panel B) + beta * C, for a row-major A: the MR rows start
+ * at `a` and follow each other `lda` bytes apart; `pb` is a packed panel of B; C rows `ldc` bytes apart.
+ */
+function microN<T>(kc: i32, a: usize, lda: usize, pb: usize, c: usize, ldc: usize, alpha: T, beta: T): void {
+  const S = sizeof<T>();
+  let a0 = a;
+  let a1 = a0 + lda;
+  let a2 = a1 + lda;
+  let a3 = a2 + lda;
+  let c00 = v128.splat<T>(0 as T);
+  let c01 = c00;
+  let c10 = c00;
+  let c11 = c00;
+  let c20 = c00;
+  let c21 = c00;
+  let c30 = c00;
+  let c31 = c00;
+  for (let p = 0; p < kc; p++) {
+    const b0 = v128.load(pb);
+    const b1 = v128.load(pb, 16);
+    let av = loadSplat<T>(a0, 0);
+    c00 = madd<T>(av, b0, c00);
+    c01 = madd<T>(av, b1, c01);
+    av = loadSplat<T>(a1, 0);
+    c10 = madd<T>(av, b0, c10);
+    c11 = madd<T>(av, b1, c11);
+    av = loadSplat<T>(a2, 0);
+    c20 = madd<T>(av, b0, c20);
+    c21 = madd<T>(av, b1, c21);
+    av = loadSplat<T>(a3, 0);
+    c30 = madd<T>(av, b0, c30);
+    c31 = madd<T>(av, b1, c31);
+    a0 += S;
+    a1 += S;
+    a2 += S;
+    a3 += S;
+    pb += 32;
+  }
+  storeTile<T>(c, ldc, alpha, beta, c00, c01, c10, c11, c20, c21, c30, c31);
+}
+
+/**
+ * As {@link microN}, for an A whose MR rows lie side by side: op(A)[r, p] is at `a + r * S + p * step`
+ * (a transposed A: step is its row length in bytes; a packed edge panel: step = MR * S).
+ */
+function microT<T>(kc: i32, a: usize, step: usize, pb: usize, c: usize, ldc: usize, alpha: T, beta: T): void {
+  const S = sizeof<T>();
+  let c00 = v128.splat<T>(0 as T);
+  let c01 = c00;
+  let c10 = c00;
+  let c11 = c00;
+  let c20 = c00;
+  let c21 = c00;
+  let c30 = c00;
+  let c31 = c00;
+  for (let p = 0; p < kc; p++) {
+    const b0 = v128.load(pb);
+    const b1 = v128.load(pb, 16);
+    let av = loadSplat<T>(a, 0);
+    c00 = madd<T>(av, b0, c00);
+    c01 = madd<T>(av, b1, c01);
+    av = loadSplat<T>(a, S);
+    c10 = madd<T>(av, b0, c10);
+    c11 = madd<T>(av, b1, c11);
+    av = loadSplat<T>(a, 2 * S);
+    c20 = madd<T>(av, b0, c20);
+    c21 = madd<T>(av, b1, c21);
+    av = loadSplat<T>(a, 3 * S);
+    c30 = madd<T>(av, b0, c30);
+    c31 = madd<T>(av, b1, c31);
+    a += step;
+    pb += 32;
+  }
+  storeTile<T>(c, ldc, alpha, beta, c00, c01, c10, c11, c20, c21, c30, c31);
+}
+
+/** C[i, j] = alpha * tile[i, j] + beta * C[i, j] for the mr x ncols corner of an edge tile. */
 function mergeTile<T>(mr: i32, ncols: i32, tile: usize, c: usize, ldc: usize, alpha: T, beta: T): void {
   const S = sizeof<T>();
   const rowBytes = (nr<T>() as usize) * S;
@@ -213,16 +253,352 @@ function scaleC<T>(m: i32, n: i32, beta: T, c: usize, ldc: i32): void {
 /** Adds `bias` (if not 0) to each row of the block and applies act (0 none, 1 relu, 2 sigmoid). */
 function epilogue<T>(m: i32, n: i32, c: usize, ldc: i32, bias: usize, act: i32): void {
   const S = sizeof<T>();
+  const L = lanes<T>();
+  const zero = v128.splat<T>(0 as T);
   for (let i = 0; i < m; i++) {
     const row = c + (i as usize) * (ldc as usize) * S;
-    for (let j: usize = 0; j < (n as usize); j++) {
-      let v = load<T>(row + j * S);
-      if (bias != 0) v += load<T>(bias + j * S);
+    let j = 0;
+    for (; j + L <= n; j += L) {
+      const o = (j as usize) * S;
+      let v = v128.load(row + o);
+      if (bias != 0) v = v128.add<T>(v, v128.load(bias + o));
+      if (act == 1) v = v128.andnot(v, v128.le<T>(v, zero));
+      v128.store(row + o, v);
+    }
+    for (; j < n; j++) {
+      const o = (j as usize) * S;
+      let v = load<T>(row + o);
+      if (bias != 0) v += load<T>(bias + o);
       if (act == 1) v = v <= (0 as T) ? (0 as T) : v;
-      store<T>(row + j * S, v);
+      store<T>(row + o, v);
     }
     if (act == 2) sigmoidImpl<T>(n, row, row);
   }
+}
+
+
+// ---------------------------------------------------------------------------- sparse A
+
+/**
+ * Compresses the rows of the stored matrix A (rows x cols, leading dimension lda) into CSR form:
+ * start[r] .. start[r+1] index the non-zero elements of row r (column in idx, value in val), in
+ * increasing column order. NaN counts as non-zero, ±0 as zero. Returns false (abandoning) when more
+ * than `cap` elements are non-zero.
+ */
+function compress<T>(rows: i32, cols: i32, a: usize, lda: i32, start: usize, idx: usize, val: usize, cap: i32): bool {
+  const S = sizeof<T>();
+  const L = lanes<T>();
+  const zero = v128.splat<T>(0 as T);
+  let count = 0;
+  for (let r = 0; r < rows; r++) {
+    store<i32>(start + (r as usize) * 4, count);
+    const row = a + (r as usize) * (lda as usize) * S;
+    let j = 0;
+    for (; j + L <= cols; j += L) {
+      const v = v128.load(row + (j as usize) * S);
+      let bits = sizeof<T>() == 4 ? i32x4.bitmask(v128.ne<T>(v, zero)) : i64x2.bitmask(v128.ne<T>(v, zero));
+      if (bits == 0) continue;
+      if (count + L > cap) return false;
+      while (bits != 0) {
+        const lane = ctz(bits);
+        bits &= bits - 1;
+        store<i32>(idx + (count as usize) * 4, j + lane);
+        store<T>(val + (count as usize) * S, load<T>(row + ((j + lane) as usize) * S));
+        count++;
+      }
+    }
+    for (; j < cols; j++) {
+      const v = load<T>(row + (j as usize) * S);
+      if (v != (0 as T)) {
+        if (count >= cap) return false;
+        store<i32>(idx + (count as usize) * 4, j);
+        store<T>(val + (count as usize) * S, v);
+        count++;
+      }
+    }
+  }
+  store<i32>(start + (rows as usize) * 4, count);
+  return true;
+}
+
+/**
+ * Compresses the columns of the stored matrix A (rows x cols, leading dimension lda), that is the
+ * rows of its transpose, into CSR form: start[j] .. start[j+1] index the non-zeros of column j
+ * (row in idx, value in val), in increasing row order. Counts per column first (vectorized), then
+ * places the entries. Returns false when more than `cap` elements are non-zero.
+ */
+function compressColumns<T>(rows: i32, cols: i32, a: usize, lda: i32, start: usize, idx: usize, val: usize, cap: i32): bool {
+  const S = sizeof<T>();
+  const L = lanes<T>();
+  const zero = v128.splat<T>(0 as T);
+  // counts at start[1 .. cols] (i32; start is padded to whole vectors past cols + 1)
+  memory.fill(start, 0, ((cols + 1 + 4) as usize) * 4);
+  const counts = start + 4;
+  for (let r = 0; r < rows; r++) {
+    const row = a + (r as usize) * (lda as usize) * S;
+    let j = 0;
+    if (sizeof<T>() == 4) {
+      for (; j + 4 <= cols; j += 4) {
+        const q = counts + (j as usize) * 4;
+        v128.store(q, i32x4.sub(v128.load(q), v128.ne<f32>(v128.load(row + (j as usize) * 4), zero)));
+      }
+    }
+    for (; j < cols; j++) {
+      if (load<T>(row + (j as usize) * S) != (0 as T)) {
+        const q = counts + (j as usize) * 4;
+        store<i32>(q, load<i32>(q) + 1);
+      }
+    }
+  }
+  // prefix sums: start[j] = first slot of column j (start[cols] = the total)
+  let total = 0;
+  for (let j = 0; j < cols; j++) {
+    const c = load<i32>(counts + (j as usize) * 4);
+    store<i32>(start + (j as usize) * 4, total);
+    total += c;
+  }
+  store<i32>(start + (cols as usize) * 4, total);
+  if (total > cap) return false;
+  // place the entries, using start[j + 1]'s slot as column j's cursor (shifted back afterwards)
+  for (let j = cols; j > 0; j--) store<i32>(start + (j as usize) * 4, load<i32>(start + ((j - 1) as usize) * 4));
+  for (let r = 0; r < rows; r++) {
+    const row = a + (r as usize) * (lda as usize) * S;
+    let j = 0;
+    for (; j + L <= cols; j += L) {
+      const v = v128.load(row + (j as usize) * S);
+      let bits = sizeof<T>() == 4 ? i32x4.bitmask(v128.ne<T>(v, zero)) : i64x2.bitmask(v128.ne<T>(v, zero));
+      while (bits != 0) {
+        const col = j + ctz(bits);
+        bits &= bits - 1;
+        const q = start + ((col + 1) as usize) * 4;
+        const pos = load<i32>(q);
+        store<i32>(q, pos + 1);
+        store<i32>(idx + (pos as usize) * 4, r);
+        store<T>(val + (pos as usize) * S, load<T>(row + (col as usize) * S));
+      }
+    }
+    for (; j < cols; j++) {
+      const v = load<T>(row + (j as usize) * S);
+      if (v != (0 as T)) {
+        const q = start + ((j + 1) as usize) * 4;
+        const pos = load<i32>(q);
+        store<i32>(q, pos + 1);
+        store<i32>(idx + (pos as usize) * 4, r);
+        store<T>(val + (pos as usize) * S, v);
+      }
+    }
+  }
+  // start[j + 1] is now the end of column j: exactly the start of column j + 1; start[0] is still 0
+  return true;
+}
+
+/**
+ * Copies B (rows x n, leading dimension ldb) into rows of np elements (n rounded up to whole vectors,
+ * zero-padded) at dst. Returns false if B holds an infinity or a NaN.
+ */
+function padRows<T>(rows: i32, n: i32, np: i32, b: usize, ldb: i32, dst: usize): bool {
+  const S = sizeof<T>();
+  const L = lanes<T>();
+  let check = v128.splat<T>(0 as T);
+  for (let r = 0; r < rows; r++) {
+    const src = b + (r as usize) * (ldb as usize) * S;
+    const out = dst + (r as usize) * (np as usize) * S;
+    let j = 0;
+    for (; j + L <= n; j += L) {
+      const v = v128.load(src + (j as usize) * S);
+      check = v128.add<T>(check, v128.sub<T>(v, v)); // 0 for finite values, NaN otherwise
+      v128.store(out + (j as usize) * S, v);
+    }
+    if (j < n) {
+      for (let q = 0; j + q < n; q++) {
+        const e = load<T>(src + ((j + q) as usize) * S);
+        check = v128.add<T>(check, v128.splat<T>(e - e));
+        store<T>(out + ((j + q) as usize) * S, e);
+      }
+      for (let q = n - j; q < L; q++) store<T>(out + ((j + q) as usize) * S, 0 as T);
+    }
+  }
+  const same = v128.eq<T>(check, check);
+  return sizeof<T>() == 4 ? i32x4.all_true(same) : i64x2.all_true(same);
+}
+
+// gather{w}: w vectors of one output row, out[v] = sum over entries e of val[e] * B[idx[e], v]
+// (B in rows of rowBytes), accumulated in registers in the order of the entries. At most 6 wide:
+// V8 (x64, 16 vector registers) spills with 7 or more accumulators, which costs 1.6x per element.
+// @ts-ignore: decorator
+@inline function gather6<T>(e0: i32, e1: i32, idx: usize, val: usize, bp: usize, rowBytes: usize, out: usize): void {
+  const S = sizeof<T>();
+  let c0 = v128.splat<T>(0 as T);
+  let c1 = c0;
+  let c2 = c0;
+  let c3 = c0;
+  let c4 = c0;
+  let c5 = c0;
+  for (let e = e0; e < e1; e++) {
+    const av = loadSplat<T>(val + (e as usize) * S, 0);
+    const br = bp + (load<i32>(idx + (e as usize) * 4) as usize) * rowBytes;
+    c0 = madd<T>(av, v128.load(br), c0);
+    c1 = madd<T>(av, v128.load(br, 16), c1);
+    c2 = madd<T>(av, v128.load(br, 32), c2);
+    c3 = madd<T>(av, v128.load(br, 48), c3);
+    c4 = madd<T>(av, v128.load(br, 64), c4);
+    c5 = madd<T>(av, v128.load(br, 80), c5);
+  }
+  v128.store(out, c0);
+  v128.store(out, c1, 16);
+  v128.store(out, c2, 32);
+  v128.store(out, c3, 48);
+  v128.store(out, c4, 64);
+  v128.store(out, c5, 80);
+}
+
+// @ts-ignore: decorator
+@inline function gather5<T>(e0: i32, e1: i32, idx: usize, val: usize, bp: usize, rowBytes: usize, out: usize): void {
+  const S = sizeof<T>();
+  let c0 = v128.splat<T>(0 as T);
+  let c1 = c0;
+  let c2 = c0;
+  let c3 = c0;
+  let c4 = c0;
+  for (let e = e0; e < e1; e++) {
+    const av = loadSplat<T>(val + (e as usize) * S, 0);
+    const br = bp + (load<i32>(idx + (e as usize) * 4) as usize) * rowBytes;
+    c0 = madd<T>(av, v128.load(br), c0);
+    c1 = madd<T>(av, v128.load(br, 16), c1);
+    c2 = madd<T>(av, v128.load(br, 32), c2);
+    c3 = madd<T>(av, v128.load(br, 48), c3);
+    c4 = madd<T>(av, v128.load(br, 64), c4);
+  }
+  v128.store(out, c0);
+  v128.store(out, c1, 16);
+  v128.store(out, c2, 32);
+  v128.store(out, c3, 48);
+  v128.store(out, c4, 64);
+}
+
+// @ts-ignore: decorator
+@inline function gather4<T>(e0: i32, e1: i32, idx: usize, val: usize, bp: usize, rowBytes: usize, out: usize): void {
+  const S = sizeof<T>();
+  let c0 = v128.splat<T>(0 as T);
+  let c1 = c0;
+  let c2 = c0;
+  let c3 = c0;
+  for (let e = e0; e < e1; e++) {
+    const av = loadSplat<T>(val + (e as usize) * S, 0);
+    const br = bp + (load<i32>(idx + (e as usize) * 4) as usize) * rowBytes;
+    c0 = madd<T>(av, v128.load(br), c0);
+    c1 = madd<T>(av, v128.load(br, 16), c1);
+    c2 = madd<T>(av, v128.load(br, 32), c2);
+    c3 = madd<T>(av, v128.load(br, 48), c3);
+  }
+  v128.store(out, c0);
+  v128.store(out, c1, 16);
+  v128.store(out, c2, 32);
+  v128.store(out, c3, 48);
+}
+
+// @ts-ignore: decorator
+@inline function gather2<T>(e0: i32, e1: i32, idx: usize, val: usize, bp: usize, rowBytes: usize, out: usize): void {
+  const S = sizeof<T>();
+  let c0 = v128.splat<T>(0 as T);
+  let c1 = c0;
+  for (let e = e0; e < e1; e++) {
+    const av = loadSplat<T>(val + (e as usize) * S, 0);
+    const br = bp + (load<i32>(idx + (e as usize) * 4) as usize) * rowBytes;
+    c0 = madd<T>(av, v128.load(br), c0);
+    c1 = madd<T>(av, v128.load(br, 16), c1);
+  }
+  v128.store(out, c0);
+  v128.store(out, c1, 16);
+}
+
+// @ts-ignore: decorator
+@inline function gather1<T>(e0: i32, e1: i32, idx: usize, val: usize, bp: usize, rowBytes: usize, out: usize): void {
+  const S = sizeof<T>();
+  let c0 = v128.splat<T>(0 as T);
+  for (let e = e0; e < e1; e++) {
+    const av = loadSplat<T>(val + (e as usize) * S, 0);
+    const br = bp + (load<i32>(idx + (e as usize) * 4) as usize) * rowBytes;
+    c0 = madd<T>(av, v128.load(br), c0);
+  }
+  v128.store(out, c0);
+}
+
+/**
+ * Row of C from a compressed row (entries e0 .. e1) against B padded to rows of nv vectors: the
+ * vectors in chunks (6 or 5 wide where possible: enough accumulators to hide the add latency, few
+ * enough to stay in registers), written to `tmp` (nv vectors), then the first n elements copied to `crow`.
+ */
+function gatherRow<T>(e0: i32, e1: i32, idx: usize, val: usize, bp: usize, nv: i32, tmp: usize, crow: usize, n: i32): void {
+  const rowBytes = (nv as usize) * 16;
+  let v = 0;
+  while (v < nv) {
+    const rem = nv - v;
+    const o = (v as usize) * 16;
+    if (rem >= 6) {
+      gather6<T>(e0, e1, idx, val, bp + o, rowBytes, tmp + o);
+      v += 6;
+    } else if (rem == 5) {
+      gather5<T>(e0, e1, idx, val, bp + o, rowBytes, tmp + o);
+      v += 5;
+    } else if (rem == 4) {
+      gather4<T>(e0, e1, idx, val, bp + o, rowBytes, tmp + o);
+      v += 4;
+    } else if (rem >= 2) {
+      gather2<T>(e0, e1, idx, val, bp + o, rowBytes, tmp + o);
+      v += 2;
+    } else {
+      gather1<T>(e0, e1, idx, val, bp + o, rowBytes, tmp + o);
+      v += 1;
+    }
+  }
+  memory.copy(crow, tmp, (n as usize) * sizeof<T>());
+}
+
+/**
+ * C = op(A) · B (alpha 1, beta 0, B not transposed) skipping the zeros of A, when A is sparse enough
+ * (at most 35% non-zero) and everything fits the workspace at `sws`; returns false (having written
+ * nothing to C) otherwise. A is compressed so that each row of op(A) lists its non-zeros: by rows,
+ * or by columns for a transposed A (stored (k, m)). Each row of C then gathers the
+ * rows of B (copied with zero-padded rows) at its non-zero columns, summed in registers in
+ * increasing column order: the dense micro-kernel's order, so the same bits.
+ */
+function sparseGemm<T>(transA: bool, m: i32, n: i32, k: i32, a: usize, lda: i32, b: usize, ldb: i32, c: usize, ldc: i32, sws: usize): bool {
+  const S = sizeof<T>() as i32;
+  const L = lanes<T>();
+  // stored A: (m, k), or (k, m) when transposed; each row of op(A) is a row, or a column, of it
+  const rows = transA ? k : m;
+  const cols = transA ? m : k;
+  // a quick look first: give up at once when the first stored row is mostly non-zero
+  const sample = min(cols, 1024);
+  let nz = 0;
+  for (let j = 0; j < sample; j++) if (load<T>(a + (j as usize) * (S as usize)) != (0 as T)) nz++;
+  if (nz * 2 > sample) return false;
+  const np = ((n + L - 1) / L) * L;
+  const nv = np / L;
+  // layout: start (m + 1 + 4 i32) | idx | val | B padded | tmp row
+  const headBytes = ((m + 5) * 4 + 15) & ~15;
+  const padBytes = (k * np * S + 15) & ~15;
+  const fixed = headBytes + padBytes + np * S + 96;
+  const room = (SPARSE_BYTES - fixed) / (4 + S) - 8;
+  if (room <= 0) return false;
+  const cap = min(room, ((rows * cols) / 20) * 7);
+  const start = (sws + 15) & ~(15 as usize);
+  const idx = start + (headBytes as usize);
+  const val = idx + ((((cap * 4) + 15) & ~15) as usize);
+  const bp = val + ((((cap * S) + 15) & ~15) as usize);
+  const tmp = bp + (padBytes as usize);
+  const ok = transA
+    ? compressColumns<T>(rows, cols, a, lda, start, idx, val, cap)
+    : compress<T>(rows, cols, a, lda, start, idx, val, cap);
+  if (!ok) return false;
+  if (!padRows<T>(k, n, np, b, ldb, bp)) return false;
+  for (let i = 0; i < m; i++) {
+    const e0 = load<i32>(start + (i as usize) * 4);
+    const e1 = load<i32>(start + ((i + 1) as usize) * 4);
+    gatherRow<T>(e0, e1, idx, val, bp, nv, tmp, c + (i as usize) * (ldc as usize) * (S as usize), n);
+  }
+  return true;
 }
 
 function gemmImpl<T>(
@@ -236,14 +612,33 @@ function gemmImpl<T>(
     if (fused) epilogue<T>(m, n, c, ldc, bias, act);
     return;
   }
-  const S = sizeof<T>();
+  // sparse A: worth trying for the larger products, and only where it gives the dense path's bits
+  // (one depth block, beta 0, alpha 1)
+  if (
+    sparseEnabled && alpha == (1 as T) && beta == (0 as T) && !transB && k <= KC_MAX &&
+    n >= lanes<T>() && (m as i64) * (n as i64) * (k as i64) >= 65536 &&
+    sparseGemm<T>(transA, m, n, k, a, lda, b, ldb, c, ldc, ws + (gemm_dense_bytes() as usize))
+  ) {
+    sparseCount++;
+    if (fused) epilogue<T>(m, n, c, ldc, bias, act);
+    return;
+  }
+  const S = sizeof<T>() as i32;
   const NR = nr<T>();
-  const NC = nc<T>();
+  // the depth in even blocks of at most KC_MAX; columns and rows per block from the cache budgets
+  const kBlocks = (k + KC_MAX - 1) / KC_MAX;
+  const KC = (k + kBlocks - 1) / kBlocks;
+  const nPadded = ((n + NR - 1) / NR) * NR;
+  const NC = min(nPadded, max(NR, (B_BLOCK_BYTES / (KC * S) / NR) * NR));
+  const MC = max(MR, (A_BLOCK_BYTES / (KC * S) / MR) * MR);
   const ws16 = (ws + 15) & ~(15 as usize);
-  const pa = ws16;
-  const pb = pa + ((MC * KC) as usize) * S;
-  const tile = pb + ((KC * NC) as usize) * S;
-  const ldcBytes = (ldc as usize) * S;
+  const pb = ws16;
+  const edge = pb + (B_BLOCK_BYTES as usize) + ((KC_MAX * NR * S) as usize);
+  const tile = edge + ((MR * KC_MAX * S) as usize);
+  const Su = S as usize;
+  const ldcBytes = (ldc as usize) * Su;
+  const ldaBytes = (lda as usize) * Su;
+  const trNR = (NR as usize) * Su;
   for (let jc = 0; jc < n; jc += NC) {
     const ncols = min(NC, n - jc);
     for (let pc = 0; pc < k; pc += KC) {
@@ -253,34 +648,58 @@ function gemmImpl<T>(
       const last = pc + kc >= k;
       for (let ic = 0; ic < m; ic += MC) {
         const mc = min(MC, m - ic);
-        packA<T>(transA, a, lda, ic, mc, pc, kc, pa);
+        const full = mc - (mc % MR);
+        if (full < mc) packEdgeA<T>(transA, a, lda, ic + full, mc - full, pc, kc, edge);
         for (let jr = 0; jr < ncols; jr += NR) {
           const w = min(NR, ncols - jr);
-          const pbj = pb + ((jr * kc) as usize) * S;
+          const pbj = pb + ((jr * kc) as usize) * Su;
+          const cj = c + ((jc + jr) as usize) * Su;
           for (let ir = 0; ir < mc; ir += MR) {
+            const i = ic + ir;
             const h = min(MR, mc - ir);
-            const pai = pa + ((ir * kc) as usize) * S;
-            const cp = c + ((ic + ir) as usize) * ldcBytes + ((jc + jr) as usize) * S;
-            if (h == MR && w == NR) {
-              micro<T>(kc, pai, pbj, cp, ldcBytes, alpha, bt);
+            const cp = cj + (i as usize) * ldcBytes;
+            const direct = h == MR && w == NR;
+            const dst = direct ? cp : tile;
+            const ldd = direct ? ldcBytes : trNR;
+            const al = direct ? alpha : (1 as T);
+            const be = direct ? bt : (0 as T);
+            if (h < MR) {
+              microT<T>(kc, edge, (MR as usize) * Su, pbj, dst, ldd, al, be);
+            } else if (transA) {
+              microT<T>(kc, a + ((pc as usize) * (lda as usize) + (i as usize)) * Su, ldaBytes, pbj, dst, ldd, al, be);
             } else {
-              micro<T>(kc, pai, pbj, tile, (NR as usize) * S, 1 as T, 0 as T);
-              mergeTile<T>(h, w, tile, cp, ldcBytes, alpha, bt);
+              microN<T>(kc, a + ((i as usize) * (lda as usize) + (pc as usize)) * Su, ldaBytes, pbj, dst, ldd, al, be);
             }
+            if (!direct) mergeTile<T>(h, w, tile, cp, ldcBytes, alpha, bt);
           }
         }
         if (last && fused) {
-          const cb = c + (ic as usize) * ldcBytes + (jc as usize) * S;
-          epilogue<T>(mc, ncols, cb, ldc, bias != 0 ? bias + (jc as usize) * S : 0, act);
+          const cb = c + (ic as usize) * ldcBytes + (jc as usize) * Su;
+          epilogue<T>(mc, ncols, cb, ldc, bias != 0 ? bias + (jc as usize) * Su : 0, act);
         }
       }
     }
   }
 }
 
-/** Workspace bytes that `gemm_f32` / `gemm_f64` need at `ws` (the larger of the two). */
+/** Bytes of the dense path's part of the workspace (the larger of f32's and f64's). */
+function gemm_dense_bytes(): i32 {
+  return (max(denseBytes<f32>(), denseBytes<f64>()) + 15) & ~15;
+}
+
+/** Workspace bytes that `gemm_f32` / `gemm_f64` need at `ws`: the dense path's, then the sparse path's. */
 export function gemm_workspace_bytes(): i32 {
-  return max(workspaceBytes<f32>(), workspaceBytes<f64>());
+  return gemm_dense_bytes() + SPARSE_BYTES;
+}
+
+/** Allows (1, the default) or forbids (0) the sparse path; the results are the same either way. */
+export function gemm_set_sparse(on: i32): void {
+  sparseEnabled = on != 0;
+}
+
+/** How many products have taken the sparse path so far. */
+export function gemm_sparse_count(): i32 {
+  return sparseCount;
 }
 
 /** f32 GEMM; pointers are byte offsets, leading dimensions in elements. */

@@ -78,7 +78,7 @@ export interface GemmCase {
   pad: number;
 }
 
-/** Sizes around the SIMD width (4, 2) and the blocks (MR 4, NR 8/4, MC 128, KC 256, NC 512/256). */
+/** Sizes around the SIMD width (4, 2) and the micro-tile (MR 4, NR 8/4); see asm/gemm.ts for the cache blocks. */
 export const EDGE_SIZES = [1, 2, 3, 4, 5, 7, 8, 9, 15, 16, 17, 31, 33, 65, 127, 129];
 
 /** Random gemm problems: every transpose combination with several alpha, beta and paddings. */

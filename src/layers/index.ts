@@ -8,6 +8,8 @@ export { BatchNormalization, type BatchNormalizationOptions } from './batch-norm
 export { Dropout, type DropoutOptions, type UniformSource } from './dropout.js';
 export type { Labels, Layer } from './layer.js';
 export { MulLayer } from './mul-layer.js';
-export { Relu } from './relu.js';
+export { type ActivationLayerOptions, Relu } from './relu.js';
 export { Sigmoid } from './sigmoid.js';
-export { SoftmaxWithLoss } from './softmax-with-loss.js';
+export { SoftmaxWithLoss, type SoftmaxWithLossOptions } from './softmax-with-loss.js';
+export { Convolution, type ConvolutionOptions } from './convolution.js';
+export { Pooling, type PoolingOptions } from './pooling.js';

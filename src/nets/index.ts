@@ -17,3 +17,17 @@ export {
 } from './multi-layer-net-extend.js';
 export { TwoLayerNet, type TwoLayerNetConfig, type TwoLayerNetOptions } from './two-layer-net.js';
 export { TwoLayerNetSigmoid } from './two-layer-net-sigmoid.js';
+export {
+  ConvLayerNet,
+  type ConvParam,
+  type InputDim,
+  SimpleConvNet,
+  type SimpleConvNetArchitecture,
+  type SimpleConvNetConfig,
+} from './simple-conv-net.js';
+export {
+  DEEP_CONV_PARAMS,
+  DeepConvNet,
+  type DeepConvNetArchitecture,
+  type DeepConvNetConfig,
+} from './deep-conv-net.js';

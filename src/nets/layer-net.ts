@@ -6,10 +6,15 @@
  */
 import type { Labels } from '../functions/losses.js';
 import { type NumericalGradientOptions, numericalGradient } from '../gradient/numerical.js';
+import { getKernels } from '../kernels/select.js';
+import type { FloatArray } from '../kernels/types.js';
 import { Affine } from '../layers/affine.js';
 import { BatchNormalization } from '../layers/batch-normalization.js';
+import { kernelData, OutputBuffer, residentCopy } from '../layers/buffers.js';
 import { Dropout } from '../layers/dropout.js';
 import { checkBatch, describeShape, type Layer, labelsOf } from '../layers/layer.js';
+import { Relu } from '../layers/relu.js';
+import { Sigmoid } from '../layers/sigmoid.js';
 import { SoftmaxWithLoss } from '../layers/softmax-with-loss.js';
 import type { RandomState } from '../random/random-state.js';
 import { zeros } from '../tensor/create.js';
@@ -32,6 +37,9 @@ export interface NetOptions {
    */
   dtype?: NetDType;
 }
+
+/** Rows per forward pass when {@link LayerNet.accuracy} evaluates a large set. */
+export const ACCURACY_CHUNK = 1000;
 
 /** Checks a size argument: a positive integer. */
 export function checkSize(who: string, name: string, v: unknown): number {
@@ -124,6 +132,18 @@ export function bindParam<O extends object, K extends keyof O & string>(
 /**
  * The layered classifier: `layers` in order, then `lastLayer` (softmax with cross-entropy).
  * Subclasses build the layers and bind `params`; everything else is here.
+ *
+ * Speed and memory (issue 6): the layers the nets build reuse their buffers (`reuseBuffers`), the
+ * parameters live in kernel memory (resident in WebAssembly memory when it is shared), and an
+ * `Affine` directly followed by `Relu` or `Sigmoid` runs as one fused kernel call
+ * (`gemmBiasAct`: product, bias and activation; the values are those of the two layers run one after
+ * the other). A training step (`gradient`, an optimizer update, `loss`) then allocates no array
+ * storage (the weight-decay term of `loss` aside), and the kernels read and write it in place.
+ * What that means for callers:
+ * - `predict` returns a new tensor (a copy of the last layer's reused output);
+ * - `gradient` returns the layers' gradient tensors (`dW`, `db`, ...), which the next `gradient`
+ *   call overwrites in place: copy them (`g.copy()`) to keep them across calls;
+ * - the layers' own fields (`Affine.x`, `Relu.out`, `lastLayer.y`, ...) hold reused buffers.
  */
 export abstract class LayerNet {
   /**
@@ -135,12 +155,16 @@ export abstract class LayerNet {
   grads: Record<string, Tensor> = {};
   /** The layers in order, by the book's names (`Affine1`, `Relu1`, ...). */
   readonly layers: Record<string, Layer> = {};
-  /** Softmax with cross-entropy loss. */
-  readonly lastLayer = new SoftmaxWithLoss();
+  /** Softmax with cross-entropy loss (reusing its buffers: see the class notes). */
+  readonly lastLayer = new SoftmaxWithLoss({ reuseBuffers: true });
   /** The affine layers in order (`Affine1` is `affines[0]`). */
   protected readonly affines: Affine<boolean>[] = [];
   /** L2 weight decay λ: the loss adds `0.5 * λ * sum(W²)` for each W, the gradient `λ * W`. */
   readonly weightDecayLambda: number;
+  /** Per affine layer: the buffer of `dW + λ·W` (weight decay only). */
+  private readonly decayGrads: OutputBuffer[] = [];
+  /** The record `gradient` returns, reused while the keys stay the same. */
+  private gradRecord: Record<string, Tensor> | null = null;
 
   protected constructor(
     /** The class name, for error messages. */
@@ -172,11 +196,14 @@ export abstract class LayerNet {
   }
 
   /**
-   * The i-th affine layer (1-based) on `W`, `b`. The first one skips `dx` (`computeInputGrad: false`):
-   * its input is data.
+   * The i-th affine layer (1-based) on `W`, `b` (moved to kernel memory: see {@link residentCopy}),
+   * reusing its buffers. The first one skips `dx` (`computeInputGrad: false`): its input is data.
    */
   protected newAffine(index: number, W: Tensor, b: Tensor): Affine<boolean> {
-    return new Affine(W, b, { computeInputGrad: index !== 1 });
+    return new Affine(residentCopy(W), residentCopy(b), {
+      computeInputGrad: index !== 1,
+      reuseBuffers: true,
+    });
   }
 
   /**
@@ -204,19 +231,59 @@ export abstract class LayerNet {
   }
 
   /**
-   * Scores (before softmax) for a batch. `train` matters only to Dropout and BatchNormalization.
-   * x: `(N, inputSize)` (or `(N, ...)` flattening to it) -> `(N, outputSize)`.
+   * Runs the layers on a checked batch and returns the last layer's output, which may be a buffer
+   * that the next forward overwrites. An `Affine` directly followed by a `Relu` or `Sigmoid` that
+   * reuse their buffers runs as one kernel call (see the class notes).
    */
-  predict(x: Tensor, train = false): Tensor {
+  protected forwardLayers(x: Tensor, train: boolean): Tensor {
     checkBatch(this.label, 'x', x, describeShape(['N', this.inputSize]));
     if (x.size / x.shape[0] !== this.inputSize) {
       throw new RangeError(
         `${this.label}: x: expected shape ${describeShape(['N', this.inputSize])} (inputSize ${this.inputSize}), got ${formatShape(x.shape)}`,
       );
     }
+    const layers = Object.values(this.layers);
     let y = x;
-    for (const layer of Object.values(this.layers)) y = layer.forward(y, train);
+    for (let i = 0; i < layers.length; i++) {
+      const layer = layers[i];
+      const next = layers[i + 1];
+      if (
+        layer instanceof Affine &&
+        layer.reuseBuffers &&
+        (next instanceof Relu || next instanceof Sigmoid) &&
+        next.reuseBuffers &&
+        layer.forwardAct(y, next instanceof Relu ? 'relu' : 'sigmoid', (dtype, shape) =>
+          next.claimOutput(dtype, shape),
+        )
+      ) {
+        y = next.out!;
+        i++;
+        continue;
+      }
+      y = layer.forward(y, train);
+    }
     return y;
+  }
+
+  /**
+   * The scores `loss`, `accuracy` and `gradient` use: {@link forwardLayers} (no copy), or the
+   * subclass's `predict` when it overrides it (the conv nets reshape images first).
+   */
+  protected scores(x: Tensor, train: boolean): Tensor {
+    return this.predict === LayerNet.prototype.predict
+      ? this.forwardLayers(x, train)
+      : this.predict(x, train);
+  }
+
+  /**
+   * Scores (before softmax) for a batch. `train` matters only to Dropout and BatchNormalization.
+   * x: `(N, inputSize)` (or `(N, ...)` flattening to it) -> `(N, outputSize)`, a new tensor.
+   */
+  predict(x: Tensor, train = false): Tensor {
+    const y = this.forwardLayers(x, train);
+    const layers = Object.values(this.layers);
+    const last = layers[layers.length - 1] as { reuseBuffers?: boolean } | undefined;
+    return last?.reuseBuffers ? y.copy() : y;
   }
 
   /**
@@ -224,7 +291,7 @@ export abstract class LayerNet {
    * x: `(N, inputSize)`, t: labels `(N,)` or one-hot `(N, outputSize)` -> a number.
    */
   loss(x: Tensor, t: Labels, train = false): number {
-    const y = this.predict(x, train);
+    const y = this.scores(x, train);
     let weightDecay = 0;
     if (this.weightDecayLambda !== 0) {
       for (const affine of this.affines) {
@@ -235,38 +302,75 @@ export abstract class LayerNet {
     return this.lastLayer.forward(y, t) + weightDecay;
   }
 
-  /** Fraction of samples whose highest score is the label (test mode). t: labels or one-hot. */
+  /**
+   * Fraction of samples whose highest score is the label (test mode). t: labels or one-hot.
+   * Large sets are predicted {@link ACCURACY_CHUNK} rows at a time (the same predictions, in
+   * bounded memory: the Trainer evaluates whole training sets).
+   */
   accuracy(x: Tensor, t: Labels): number {
-    return accuracyOf(this.label, this.predict(x, false), t);
+    const n = x.ndim > 0 ? x.shape[0] : 0;
+    if (n <= ACCURACY_CHUNK) return accuracyOf(this.label, this.scores(x, false), t);
+    checkBatch(this.label, 'x', x, describeShape(['N', this.inputSize]));
+    const labels = labelIndices(this.label, t, n, this.outputSize);
+    let correct = 0;
+    for (let start = 0; start < n; start += ACCURACY_CHUNK) {
+      const stop = Math.min(start + ACCURACY_CHUNK, n);
+      const y = this.scores(x.slice({ start, stop }), false);
+      const pred = y.argmax({ axis: 1 }).toFlatArray();
+      for (let i = 0; i < pred.length; i++) if (pred[i] === labels[start + i]) correct++;
+    }
+    return correct / n;
   }
 
   /**
    * Gradients of the (training-mode) loss by backpropagation, keyed as `params`; also stored in
-   * `this.grads`.
+   * `this.grads`. The tensors are the layers' gradient buffers, overwritten in place by the next
+   * call (copy them to keep them); so is the returned record.
    */
   gradient(x: Tensor, t: Labels): Record<string, Tensor> {
     this.loss(x, t, true);
     let dout: Tensor | null = this.lastLayer.backward(1);
-    const layers = Object.values(this.layers).reverse();
-    for (const layer of layers) {
+    const layers = Object.values(this.layers);
+    for (let i = layers.length - 1; i >= 0; i--) {
       if (dout === null)
         throw new Error(`${this.label}.gradient: a layer before the first one returned no gradient`);
-      dout = layer.backward(dout);
+      dout = layers[i].backward(dout);
     }
     const lambda = this.weightDecayLambda;
     const grads: Record<string, Tensor> = {};
     this.affines.forEach((affine, i) => {
-      grads[`W${i + 1}`] = lambda === 0 ? affine.dW! : affine.dW!.add(affine.W.mul(lambda));
+      grads[`W${i + 1}`] = lambda === 0 ? affine.dW! : this.decayed(i, affine, lambda);
       grads[`b${i + 1}`] = affine.db!;
     });
     for (const [index, bn] of this.batchNorms()) {
       grads[`gamma${index}`] = bn.dgamma!;
       grads[`beta${index}`] = bn.dbeta!;
     }
-    const ordered: Record<string, Tensor> = {};
-    for (const key of Object.keys(this.params)) ordered[key] = grads[key];
+    let ordered = this.gradRecord;
+    const keys = Object.keys(this.params);
+    if (
+      ordered === null ||
+      Object.keys(ordered).length !== keys.length ||
+      !keys.every((k) => Object.hasOwn(ordered!, k))
+    )
+      ordered = {};
+    for (const key of keys) ordered[key] = grads[key];
+    this.gradRecord = ordered;
     this.grads = ordered;
     return ordered;
+  }
+
+  /** `dW + λ·W` for the i-th affine layer, in a reused buffer (numpy's `dW + λ * W`, bit for bit). */
+  private decayed(i: number, affine: Affine<boolean>, lambda: number): Tensor {
+    const dW = affine.dW!;
+    const W = affine.W;
+    if (dW.dtype !== W.dtype || (dW.dtype !== 'float32' && dW.dtype !== 'float64'))
+      return dW.add(W.mul(lambda));
+    this.decayGrads[i] ??= new OutputBuffer(true);
+    const out = this.decayGrads[i].get(dW.dtype, dW.shape);
+    out.data.set(kernelData(dW).subarray(0, dW.size));
+    getKernels().axpy(W.size, lambda, kernelData(W), out.data as FloatArray);
+    return out;
   }
 
   /**

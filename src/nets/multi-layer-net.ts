@@ -127,9 +127,10 @@ export function initMultiLayerWeights(a: MultiLayerNetArgs): { W: Tensor[]; b: T
   return { W, b };
 }
 
-/** A new hidden activation layer. */
+/** A new hidden activation layer, reusing its buffers (the nets consume every output before the next call). */
 export function activationLayer(activation: Activation): Layer {
-  return activation === 'relu' ? new Relu() : new Sigmoid();
+  const options = { reuseBuffers: true };
+  return activation === 'relu' ? new Relu(options) : new Sigmoid(options);
 }
 
 /**

@@ -102,7 +102,7 @@ export class TwoLayerNet extends LayerNet {
     const W1 = initWeight(rng, a.inputSize, a.hiddenSize, a.weightInitStd, a.dtype);
     const W2 = initWeight(rng, a.hiddenSize, a.outputSize, a.weightInitStd, a.dtype);
     this.addLayer('Affine1', this.newAffine(1, W1, initBias(a.hiddenSize, a.dtype)));
-    this.addLayer('Relu1', new Relu());
+    this.addLayer('Relu1', new Relu({ reuseBuffers: true }));
     this.addLayer('Affine2', this.newAffine(2, W2, initBias(a.outputSize, a.dtype)));
     this.bindParams();
   }

@@ -4,15 +4,20 @@
  * dtypes; integer products wrap like numpy's int32/uint8 arithmetic and bool products are logical
  * (or of ands), as in numpy.
  *
- * All work funnels into `gemm` (floats) and `gemmInt` (integers), small row-major kernels on
- * contiguous typed arrays, so a faster kernel (WASM SIMD) can be swapped in. Strided or transposed
- * inputs are first copied to contiguous buffers (O(n^2), negligible next to the O(n^3) product).
+ * All work funnels into matrix kernels on contiguous row-major typed arrays: for float32 and
+ * float64, the active kernels' GEMM when that is the WASM SIMD one (`getKernels().gemm`, see
+ * `src/kernels`), else `gemm` below (the TypeScript reference's results, register-blocked for
+ * speed); `gemmInt` for integers. Strided or transposed inputs are first copied to contiguous
+ * buffers (O(n^2), negligible next to the O(n^3) product).
  *
- * Floating-point results are accumulated in float64 (also for float32 inputs, rounded once at the
- * end), in an order that differs from numpy's BLAS (which blocks and uses FMA): expect agreement
- * to ~1e-15 relative for float64 and ~1e-7 for float32, not bit-identical results (the fixture
+ * Precision: float64 products are accumulated in float64 in the order p = 0, 1, ..., k-1 (the WASM
+ * GEMM, for k > 1024, sums blocks of at most 1024 terms and adds the partial sums); float32 products are
+ * accumulated in float64 and rounded once by the TypeScript path, in float32 by the WASM GEMM (as
+ * BLAS sgemm does). numpy's BLAS blocks differently and uses FMA: expect agreement to ~1e-15
+ * relative for float64 and ~1e-6 for float32 (√k·1e-7), not bit-identical results (the fixture
  * tests use 1e-12 and 1e-5).
  */
+import { getKernels } from '../kernels/select.js';
 import { type DType, isFloat, promoteTypes, type TypedArray } from '../tensor/dtype.js';
 import { broadcastStrides, contiguousStrides, formatShape, shapeSize } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
@@ -243,6 +248,7 @@ function batchedProduct(
       : cdt === 'float32'
         ? new Float32Array(size)
         : new Int32Array(size);
+  const kernels = getKernels();
   if (size > 0 && k > 0) {
     pairs((o, ia, ib) => {
       if (out instanceof Int32Array) {
@@ -256,6 +262,27 @@ function batchedProduct(
           b.offset + ib * k * n,
           out,
           o * m * n,
+        );
+      } else if (kernels.name === 'wasm') {
+        const ad = a.data as FloatArray;
+        const bd = b.data as FloatArray;
+        const ao = a.offset + ia * m * k;
+        const bo = b.offset + ib * k * n;
+        const co = o * m * n;
+        kernels.gemm(
+          false,
+          false,
+          m,
+          n,
+          k,
+          1,
+          ao === 0 ? ad : ad.subarray(ao),
+          k,
+          bo === 0 ? bd : bd.subarray(bo),
+          n,
+          0,
+          co === 0 ? out : out.subarray(co),
+          n,
         );
       } else {
         gemm(

@@ -1,6 +1,7 @@
 /**
  * Adam, the book's `Adam` (common/optimizer.py).
  */
+import { getKernels } from '../kernels/select.js';
 import type { TypedArray } from '../tensor/dtype.js';
 import {
   BaseOptimizer,
@@ -35,6 +36,7 @@ export interface AdamOptions {
  *
  * Defaults `lr = 0.001`, `beta1 = 0.9`, `beta2 = 0.999`. For float32 parameters, `lr_t · m / (...)`
  * is computed in float64 before the result is rounded, as numpy does (`lr_t` is an `np.float64`).
+ * Contiguous parameters are updated by the kernels' `adam`, with the same bits as the loop below.
  * @example
  * const opt = new Adam();                     // lr 0.001
  * opt.update(net.params, net.gradient(x, t)); // in place
@@ -82,6 +84,11 @@ export class Adam extends BaseOptimizer {
     const t = this.iterations;
     // The book: lr_t = lr * np.sqrt(1.0 - beta2**iter) / (1.0 - beta1**iter), evaluated left to right.
     this.lrT = (this.lr * Math.sqrt(1.0 - powInt(this._beta2, t))) / (1.0 - powInt(this._beta1, t));
+  }
+
+  protected override kernelUpdate(p: FloatArray, g: FloatArray, bufs: FloatArray[], n: number): boolean {
+    getKernels().adam(n, this.lrT, this._beta1, this._beta2, p, g, bufs[0], bufs[1]);
+    return true;
   }
 
   protected kernel(

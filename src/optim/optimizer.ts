@@ -8,6 +8,12 @@
  * promotion rules (NEP 50: Python floats are "weak" scalars) keep float32, and kept in float64 where
  * numpy computes in float64 (Adam's `lr_t` is an `np.float64`, a "strong" scalar).
  *
+ * Speed (issue 6): a contiguous parameter with a contiguous gradient of its own dtype goes through
+ * the active kernels where the optimizer has one (SGD: `axpy`, Adam: `adam`; WASM SIMD when
+ * available), whose results are bit-identical to the loops here; the others run these loops. The
+ * buffers (`v`, `h`, `m`) are allocated from the kernels (resident in WebAssembly memory when it is
+ * shared), once, at the first update: an update allocates nothing.
+ *
  * Design notes (departures from the brief, with reasons):
  * - Views (non-contiguous parameters or gradients) are updated by the same loops, walked with
  *   `forEachRow`, rather than by the in-place ops: one definition of each formula, bit-identical
@@ -16,6 +22,7 @@
  *   precision (numpy would mix precisions; the difference is rounding only). With equal dtypes, the
  *   results are numpy's.
  */
+import { getKernels } from '../kernels/select.js';
 import type { DType, TypedArray } from '../tensor/dtype.js';
 import { forEachRow } from '../tensor/iterate.js';
 import { contiguousStrides, formatShape, shapesEqual } from '../tensor/shape.js';
@@ -178,6 +185,20 @@ export function readHyperparameters(
   });
 }
 
+/** A contiguous copy of a float tensor in storage from the kernels' allocator (resident when possible). */
+function kernelCopy(t: Tensor): Tensor {
+  const src = t.isContiguous ? t : t.copy();
+  const k = getKernels();
+  const data = t.dtype === 'float32' ? k.alloc('float32', t.size) : k.alloc('float64', t.size);
+  data.set(src.data.subarray(src.offset, src.offset + t.size));
+  return new Tensor(data, t.shape, { dtype: t.dtype });
+}
+
+/** `n` elements of `a` from `offset`, as an array that starts there (no copy). */
+function at(a: FloatArray, offset: number, n: number): FloatArray {
+  return offset === 0 && a.length === n ? a : a.subarray(offset, offset + n);
+}
+
 /** The buffers of an optimizer that has none (SGD). */
 const NO_BUFFERS: FloatArray[] = [];
 
@@ -235,6 +256,15 @@ export abstract class BaseOptimizer implements Optimizer {
   protected beginStep(): void {}
 
   /**
+   * Updates a contiguous parameter through the active kernels, if the optimizer has a kernel for it:
+   * `p`, `g` (of p's type) and `bufs` start at element 0 and hold `n` elements. Returns false
+   * (the default) to let {@link kernel} do it. Must give the same bits as `kernel`.
+   */
+  protected kernelUpdate(_p: FloatArray, _g: FloatArray, _bufs: FloatArray[], _n: number): boolean {
+    return false;
+  }
+
+  /**
    * Updates `n` elements: parameter `P[pi + k*ps]`, gradient `G[gi + k*gs]`, buffers
    * `bufs[j][bi + k*bs]`, for k < n. `f32`: the parameter is float32, so every intermediate numpy
    * keeps in float32 is rounded with `Math.fround` (a separate loop, so the float64 loop has no calls).
@@ -265,7 +295,13 @@ export abstract class BaseOptimizer implements Optimizer {
       const P = p.data as FloatArray;
       const f32 = p.dtype === 'float32';
       if (p.isContiguous && g.isContiguous) {
-        this.kernel(P, p.offset, 1, g.data, g.offset, 1, bufs, 0, 1, p.size, f32);
+        const n = p.size;
+        if (
+          g.dtype !== p.dtype ||
+          !this.kernelUpdate(at(P, p.offset, n), at(g.data as FloatArray, g.offset, n), bufs, n)
+        ) {
+          this.kernel(P, p.offset, 1, g.data, g.offset, 1, bufs, 0, 1, n, f32);
+        }
       } else {
         forEachRow(
           p.shape,
@@ -350,9 +386,13 @@ export abstract class BaseOptimizer implements Optimizer {
     const slots = new Map<string, Slot>();
     for (const key of keys) {
       const p = params[key];
+      const k = getKernels();
       const tensors = this.bufferNames.map(
         () =>
-          new Tensor(p.dtype === 'float32' ? new Float32Array(p.size) : new Float64Array(p.size), p.shape),
+          new Tensor(
+            p.dtype === 'float32' ? k.alloc('float32', p.size) : k.alloc('float64', p.size),
+            p.shape,
+          ),
       );
       slots.set(key, {
         shape: [...p.shape],
@@ -419,7 +459,7 @@ export abstract class BaseOptimizer implements Optimizer {
               `${who}: buffers.${name}['${key}'] has dtype '${t.dtype}', expected float64 or float32`,
             );
           }
-          return t.copy();
+          return kernelCopy(t);
         });
         const first = tensors[0];
         for (let j = 1; j < tensors.length; j++) {

@@ -1,6 +1,7 @@
 /**
  * Stochastic gradient descent, the book's `SGD` (common/optimizer.py).
  */
+import { getKernels } from '../kernels/select.js';
 import type { TypedArray } from '../tensor/dtype.js';
 import {
   BaseOptimizer,
@@ -23,6 +24,8 @@ export interface SGDOptions {
  *     W ← W − lr · ∂L/∂W
  *
  * (the book's `params[key] -= self.lr * grads[key]`). Default `lr = 0.01`. No buffers.
+ * Contiguous parameters are updated by the kernels' `axpy(n, -lr, grad, param)`, with the same bits
+ * (`W + (-lr)·g` is `W - lr·g` exactly, each product rounded to the parameter's dtype).
  * @example
  * const opt = new SGD({ lr: 0.1 });
  * opt.update(net.params, net.gradient(x, t)); // in place
@@ -44,6 +47,11 @@ export class SGD extends BaseOptimizer {
   protected setHyperparameters(h: Record<string, number>): void {
     const [lr] = readHyperparameters('SGD.setState', h, ['lr']);
     this.lr = checkLearningRate('SGD.setState', lr);
+  }
+
+  protected override kernelUpdate(p: FloatArray, g: FloatArray, _bufs: FloatArray[], n: number): boolean {
+    getKernels().axpy(n, -this.lr, g, p);
+    return true;
   }
 
   protected kernel(

@@ -3,11 +3,13 @@
  * an optimizer, accuracy at each epoch boundary, and the final test accuracy; plus callbacks, a
  * seeded RNG, manual stepping, checkpointable state and an early error when the loss diverges.
  */
+import { isKernelDType, kernelArray } from '../layers/buffers.js';
 import { take } from '../ops/indexing.js';
 import { createOptimizer, type OptimizerOptions } from '../optim/create.js';
 import type { Optimizer, OptimizerState } from '../optim/optimizer.js';
 import { random } from '../random/global.js';
 import { RandomState, type RandomStateState, type Seed } from '../random/random-state.js';
+import { allocate } from '../tensor/dtype.js';
 import { formatShape } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
 import type { Network } from './network.js';
@@ -197,6 +199,12 @@ function copyHistory(h: TrainHistory): TrainHistory {
  *
  * A loss that is NaN or infinite stops training at once with an error naming the step, the epoch and
  * the learning rate.
+ *
+ * Memory: the mini-batch rows are gathered into two batch tensors the trainer keeps and reuses from
+ * step to step (in kernel memory, where the WASM kernels read them without copies), so a step
+ * allocates no arrays for its data. The `x` and `t` that `network.gradient` and `network.loss`
+ * receive are therefore overwritten by the next step: a network must not keep them beyond it (the
+ * book's nets only read them within the step).
  * @example
  * const trainer = new Trainer(net, xTrain, tTrain, xTest, tTest, {
  *   epochs: 20, miniBatchSize: 100, optimizer: 'Adam', optimizerParam: { lr: 0.001 },
@@ -238,6 +246,8 @@ export class Trainer {
   private readonly logger: (line: string) => void;
   private _currentIter = 0;
   private _currentEpoch = 0;
+  /** The reused mini-batch tensors (see the class notes). */
+  private readonly batch: { x: Tensor | null; t: Tensor | null } = { x: null, t: null };
 
   constructor(
     network: Network,
@@ -385,8 +395,8 @@ export class Trainer {
     const epoch = epochEnd ? this._currentEpoch + 1 : this._currentEpoch;
 
     const batchMask = this.rng.choice(this.trainSize, this.miniBatchSize);
-    const xBatch = take(this.xTrain, batchMask, { axis: 0 });
-    const tBatch = take(this.tTrain, batchMask, { axis: 0 });
+    const xBatch = this.gather(this.xTrain, batchMask, 'x');
+    const tBatch = this.gather(this.tTrain, batchMask, 't');
 
     const grads = this.network.gradient(xBatch, tBatch);
     this.optimizer.update(this.network.params, grads);
@@ -440,6 +450,50 @@ export class Trainer {
       for (const cb of this.callbacks) cb.onEpoch?.(e);
     }
     return info;
+  }
+
+  /**
+   * Rows `indices` of `src` (numpy's `src[indices]`), in the reused batch tensor `which`. Indices
+   * that are not a 1-D list within `[0, N)` (negative ones, errors) and non-contiguous sources go
+   * through `take`, which returns a new tensor.
+   */
+  private gather(src: Tensor, indices: Tensor, which: 'x' | 't'): Tensor {
+    const n = src.shape[0];
+    if (!(indices instanceof Tensor) || indices.ndim !== 1 || !src.isContiguous)
+      return take(src, indices, { axis: 0 });
+    const b = indices.shape[0];
+    const id = indices.isContiguous ? indices : indices.copy();
+    for (let i = 0; i < b; i++) {
+      const v = id.data[id.offset + i];
+      if (!Number.isInteger(v) || v < 0 || v >= n) return take(src, indices, { axis: 0 });
+    }
+    const rest = src.shape.slice(1);
+    let out = this.batch[which];
+    const size = rest.reduce((a, d) => a * d, b);
+    const fits =
+      out !== null &&
+      out.dtype === src.dtype &&
+      out.shape.length === src.ndim &&
+      out.shape[0] === b &&
+      rest.every((d, i) => out!.shape[i + 1] === d);
+    if (!fits) {
+      const dtype = src.dtype;
+      const data = isKernelDType(dtype) ? kernelArray(dtype, size) : allocate(dtype, size);
+      out = new Tensor(data, [b, ...rest], { dtype });
+      this.batch[which] = out;
+    }
+    const o = out!.data;
+    const d = src.data;
+    const row = n === 0 ? 0 : src.size / n;
+    if (row === 1) {
+      for (let i = 0; i < b; i++) o[i] = d[src.offset + id.data[id.offset + i]];
+    } else {
+      for (let i = 0; i < b; i++) {
+        const from = src.offset + id.data[id.offset + i] * row;
+        o.set(d.subarray(from, from + row), i * row);
+      }
+    }
+    return out!;
   }
 
   /**

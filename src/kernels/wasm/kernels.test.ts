@@ -65,7 +65,7 @@ describe.each(variants)('wasm kernels (%s) equal ref', (_name, wasm) => {
       expect(failures).toEqual([]);
     });
 
-    it('gemm across every cache block (m > MC, k > KC, n > NC)', () => {
+    it('gemm across every cache block (k > KC_MAX = 1024: two depth blocks; then n > NC, m > MC)', () => {
       const arrays = new Arrays(wasm, 'mixed', rng(4));
       const n = dtype === 'float32' ? 515 : 259;
       const failures: string[] = [];
@@ -75,7 +75,7 @@ describe.each(variants)('wasm kernels (%s) equal ref', (_name, wasm) => {
           transB: (t & 2) === 2,
           m: 131,
           n,
-          k: 261,
+          k: 1100,
           alpha: 0.75,
           beta: t % 2,
           pad: t,

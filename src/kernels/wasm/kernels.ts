@@ -27,6 +27,11 @@ export interface WasmKernelsOptions {
   relaxed?: boolean;
   /** Use shared memory, which allows resident arrays (default: when the runtime offers it). */
   shared?: boolean;
+  /**
+   * Let the GEMM skip the zeros of a mostly-zero A (default true). The results are the same bits
+   * either way (see `asm/gemm.ts`); false forces the dense path (for tests and benchmarks).
+   */
+  sparse?: boolean;
 }
 
 const ACT: Record<Activation, number> = { identity: 0, relu: 1, sigmoid: 2 };
@@ -47,6 +52,7 @@ export class WasmKernels implements Kernels {
   readonly mem: KernelMemory;
   private readonly x: KernelExports;
   private ws = 0;
+  private sparsePath: boolean;
 
   constructor(options: WasmKernelsOptions = {}) {
     const auto = defaultVariant();
@@ -54,7 +60,30 @@ export class WasmKernels implements Kernels {
     const mod = compileModule(this.variant);
     const { memory, maximumPages } = createMemory(this.variant.shared, 32);
     this.x = instantiate(mod, memory);
+    this.sparsePath = options.sparse !== false;
+    this.x.gemm_set_sparse(this.sparsePath ? 1 : 0);
     this.mem = new KernelMemory(memory, this.x.heap_base(), maximumPages, this.variant.shared);
+  }
+
+  /**
+   * Whether the GEMM may skip the zeros of a mostly-zero A (see {@link WasmKernelsOptions.sparse});
+   * the results are the same bits either way.
+   * @example (getKernels() as WasmKernels).sparse = false // dense products only (benchmarks)
+   */
+  get sparse(): boolean {
+    return this.sparsePath;
+  }
+  set sparse(on: boolean) {
+    this.sparsePath = Boolean(on);
+    this.x.gemm_set_sparse(this.sparsePath ? 1 : 0);
+  }
+
+  /**
+   * How many GEMMs so far skipped the zeros of a mostly-zero A (the sparse path of `asm/gemm.ts`).
+   * @example k.sparseProducts // 3 after one training step of a 784-50-10 net on MNIST
+   */
+  get sparseProducts(): number {
+    return this.x.gemm_sparse_count();
   }
 
   private workspace(): number {

@@ -201,6 +201,8 @@ export async function compileModuleAsync(variant: ModuleVariant): Promise<WebAss
 export interface KernelExports {
   heap_base(): number;
   gemm_workspace_bytes(): number;
+  gemm_set_sparse(on: number): void;
+  gemm_sparse_count(): number;
   gemm_f32: GemmExport;
   gemm_f64: GemmExport;
   axpy_f32: (n: number, alpha: number, x: number, y: number) => void;
