@@ -40,6 +40,15 @@ export {
   numericalGradient,
 } from './gradient/numerical.js';
 export * from './io/index.js';
+export {
+  type BackendChoice,
+  type BackendName,
+  getBackend,
+  getBackendChoice,
+  initWasm,
+  setBackend,
+  wasmUnavailableReason,
+} from './kernels/index.js';
 export * from './layers/index.js';
 export * from './nets/index.js';
 export { SimpleNet, type SimpleNetOptions } from './nets/simple-net.js';
@@ -133,12 +142,3 @@ export { broadcastShapes } from './tensor/shape.js';
 export { type NestedArray, Tensor, type TensorLike } from './tensor/tensor.js';
 export type { Index, Slice } from './tensor/view.js';
 export * from './train/index.js';
-export {
-  getBackend,
-  getBackendChoice,
-  setBackend,
-  initWasm,
-  wasmUnavailableReason,
-  type BackendChoice,
-  type BackendName,
-} from './kernels/index.js';

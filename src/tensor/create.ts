@@ -20,16 +20,27 @@ export interface DTypeOption {
  * Wraps a contiguous typed array as a tensor of `shape`, without copying.
  * @example fromData(new Float32Array([1, 2, 3, 4]), [2, 2]) // (2, 2) float32
  */
-export function fromData(data: TypedArray, shape: readonly number[], dtype: DType = dtypeOfData(data)): Tensor {
+export function fromData(
+  data: TypedArray,
+  shape: readonly number[],
+  dtype: DType = dtypeOfData(data),
+): Tensor {
   const n = shapeSize(checkShape(shape));
   if (n !== data.length) {
-    throw new RangeError(`fromData: shape ${formatShape(shape)} needs ${n} elements, data has ${data.length}`);
+    throw new RangeError(
+      `fromData: shape ${formatShape(shape)} needs ${n} elements, data has ${data.length}`,
+    );
   }
   return new Tensor(data, shape, { dtype });
 }
 
 function isTypedArray(x: unknown): x is TypedArray {
-  return x instanceof Float64Array || x instanceof Float32Array || x instanceof Int32Array || x instanceof Uint8Array;
+  return (
+    x instanceof Float64Array ||
+    x instanceof Float32Array ||
+    x instanceof Int32Array ||
+    x instanceof Uint8Array
+  );
 }
 
 /**
@@ -56,9 +67,14 @@ export function tensor(values: NestedArray | TypedArray | Tensor, options: DType
   let allBool = true;
   const walk = (v: NestedArray, depth: number, path: number[]): void => {
     if (depth === shape.length) {
-      if (Array.isArray(v)) throw new RangeError(`tensor: ragged nested array: element [${path.join('][')}] is an array, expected a number`);
+      if (Array.isArray(v))
+        throw new RangeError(
+          `tensor: ragged nested array: element [${path.join('][')}] is an array, expected a number`,
+        );
       if (typeof v !== 'number' && typeof v !== 'boolean') {
-        throw new TypeError(`tensor: element [${path.join('][')}] is ${typeof v}, expected a number or boolean`);
+        throw new TypeError(
+          `tensor: element [${path.join('][')}] is ${typeof v}, expected a number or boolean`,
+        );
       }
       if (typeof v !== 'boolean') allBool = false;
       flat.push(v);
@@ -151,7 +167,11 @@ export function arange(start: number, stop?: number, step = 1, options: DTypeOpt
     stop = start;
     start = 0;
   }
-  for (const [name, v] of [['start', start], ['stop', stop], ['step', step]] as const) {
+  for (const [name, v] of [
+    ['start', start],
+    ['stop', stop],
+    ['step', step],
+  ] as const) {
     if (!Number.isFinite(v)) throw new RangeError(`arange: ${name}: expected a finite number, got ${v}`);
   }
   if (step === 0) throw new RangeError('arange: step: expected a non-zero number, got 0');
@@ -179,7 +199,8 @@ export function linspace(
   num = 50,
   options: DTypeOption & { endpoint?: boolean } = {},
 ): Tensor {
-  if (!Number.isInteger(num) || num < 0) throw new RangeError(`linspace: num: expected a non-negative integer, got ${num}`);
+  if (!Number.isInteger(num) || num < 0)
+    throw new RangeError(`linspace: num: expected a non-negative integer, got ${num}`);
   const endpoint = options.endpoint ?? true;
   const div = endpoint ? num - 1 : num;
   const delta = stop - start;

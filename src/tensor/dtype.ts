@@ -36,7 +36,9 @@ export function allocate(dtype: DType, size: number): TypedArray {
  */
 export function assertDType(value: unknown, argName = 'dtype'): asserts value is DType {
   if (typeof value !== 'string' || !(DTYPES as readonly string[]).includes(value)) {
-    throw new TypeError(`${argName}: expected one of ${DTYPES.map((d) => `'${d}'`).join(', ')}, got ${String(value)}`);
+    throw new TypeError(
+      `${argName}: expected one of ${DTYPES.map((d) => `'${d}'`).join(', ')}, got ${String(value)}`,
+    );
   }
 }
 

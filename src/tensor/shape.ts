@@ -34,7 +34,8 @@ export function contiguousStrides(shape: readonly number[]): number[] {
  * @example checkShape([2, 3], 'shape')
  */
 export function checkShape(shape: readonly number[], argName = 'shape'): number[] {
-  if (!Array.isArray(shape)) throw new TypeError(`${argName}: expected an array of integers, got ${String(shape)}`);
+  if (!Array.isArray(shape))
+    throw new TypeError(`${argName}: expected an array of integers, got ${String(shape)}`);
   for (const d of shape) {
     if (!Number.isInteger(d) || d < 0) {
       throw new RangeError(`${argName}: expected non-negative integers, got [${shape.join(', ')}]`);

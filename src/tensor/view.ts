@@ -8,7 +8,11 @@ import { formatShape, shapeSize } from './shape.js';
  * Resolves one `-1` in a requested shape and checks the element count, with numpy's message.
  * @example resolveReshape([2, -1], 6) // [2, 3]
  */
-export function resolveReshape(requested: readonly number[], size: number, fromShape: readonly number[]): number[] {
+export function resolveReshape(
+  requested: readonly number[],
+  size: number,
+  fromShape: readonly number[],
+): number[] {
   const shape = [...requested];
   let unknown = -1;
   let known = 1;
@@ -18,7 +22,9 @@ export function resolveReshape(requested: readonly number[], size: number, fromS
       if (unknown >= 0) throw new RangeError('reshape: can only specify one unknown dimension');
       unknown = i;
     } else if (!Number.isInteger(d) || d < 0) {
-      throw new RangeError(`reshape: shape: expected non-negative integers or one -1, got [${requested.join(', ')}]`);
+      throw new RangeError(
+        `reshape: shape: expected non-negative integers or one -1, got [${requested.join(', ')}]`,
+      );
     } else known *= d;
   }
   if (unknown >= 0) {
@@ -123,7 +129,8 @@ export function sliceIndices(s: Slice, n: number): { start: number; step: number
     start = s.start == null ? n - 1 : s.start < 0 ? Math.max(-1, s.start + n) : Math.min(s.start, n - 1);
     stop = s.stop == null ? -1 : s.stop < 0 ? Math.max(-1, s.stop + n) : Math.min(s.stop, n - 1);
   }
-  const length = step > 0 ? Math.max(0, Math.ceil((stop - start) / step)) : Math.max(0, Math.ceil((start - stop) / -step));
+  const length =
+    step > 0 ? Math.max(0, Math.ceil((stop - start) / step)) : Math.max(0, Math.ceil((start - stop) / -step));
   return { start, step, length };
 }
 
@@ -165,11 +172,13 @@ export function sliceView(
     const st = strides[axis];
     if (typeof s === 'number') {
       if (!Number.isInteger(s)) throw new TypeError(`index ${s} is not an integer (axis ${axis})`);
-      if (s < -n || s >= n) throw new RangeError(`index ${s} is out of bounds for axis ${axis} with size ${n}`);
+      if (s < -n || s >= n)
+        throw new RangeError(`index ${s} is out of bounds for axis ${axis} with size ${n}`);
       offset += (s < 0 ? s + n : s) * st;
     } else {
       const sl = typeof s === 'string' ? parseSlice(s) : s;
-      if (sl === null) throw new TypeError(`index '${String(s)}' is not a slice like '1:3', '::-1', ':' or '...'`);
+      if (sl === null)
+        throw new TypeError(`index '${String(s)}' is not a slice like '1:3', '::-1', ':' or '...'`);
       const { start, step, length } = sliceIndices(sl, n);
       if (length > 0) offset += start * st;
       outShape.push(length);
