@@ -237,5 +237,7 @@ if (asJson) {
   };
   for (const k of names) console.log(`| ${k} | ${runs.map((r) => cell(r, k)).join(' | ')} |`);
   console.log(`| Adam update | ${runs.map((r) => (r.update * 1000).toFixed(2)).join(' | ')} |`);
-  console.log('\n(scratchnet runs Affine1 + Relu2 as one fused kernel call: their forward time is under Affine1.)');
+  console.log(
+    '\n(scratchnet runs Affine1 + Relu2 as one fused kernel call: their forward time is under Affine1.)',
+  );
 }

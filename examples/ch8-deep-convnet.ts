@@ -11,8 +11,8 @@
  *   epoch is 80 steps;
  * - float32 parameters (`--dtype float64` for the book's); seeded (`random.seed(0)`, `--seed`: weights,
  *   mini-batches and dropout masks come from the global `random`, as the book's `np.random`);
- * - `--epochs` (default 20, as the book; on a 2-core machine each epoch takes about a minute or
- *   more, see docs/convnets.md), `--train-size` for quick runs;
+ * - `--epochs` (default 20, as the book; an epoch takes about 30 s on a quiet 2-core machine and
+ *   several times that on a busy one, see docs/convnets.md), `--train-size` for quick runs;
  * - parameters go to a safetensors file (`--out`, default none; the book: `deep_convnet_params.pkl`),
  *   which `ch8-misclassified.ts` and `ch8-half-float.ts` read with `--params`;
  * - a last line with the wall-clock time.

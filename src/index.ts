@@ -79,6 +79,7 @@ export {
   subInPlace,
 } from './ops/binary.js';
 export { clip, clipInPlace } from './ops/clip.js';
+export { col2im, convOutputSize, type Im2colOptions, im2col } from './ops/im2col.js';
 export { pick, take } from './ops/indexing.js';
 export { concatenate, split, stack } from './ops/join.js';
 export { dot, matmul } from './ops/matmul.js';

@@ -242,11 +242,9 @@ export class Convolution implements Layer {
       const colN = col.subarray(n * ohw * K, (n + 1) * ohw * K);
       im2colInto(xs.data, xs.offset + n * image, one, colN);
       const o = n * FN * ohw;
-      convGemm(false, true, FN, ohw, K, w, K, colN, K, 0, out.subarray(o, o + FN * ohw), ohw);
-      for (let f = 0; f < FN; f++) {
-        const bf = bias[f];
-        for (let p = o + f * ohw, e = p + ohw; p < e; p++) out[p] += bf;
-      }
+      // out[n] = b (every row f filled with b[f]), then out[n] += W · col[n]ᵀ
+      for (let f = 0; f < FN; f++) out.fill(bias[f], o + f * ohw, o + (f + 1) * ohw);
+      convGemm(false, true, FN, ohw, K, w, K, colN, K, 1, out.subarray(o, o + FN * ohw), ohw);
     }
     this.col = col;
     this.geom = g;
