@@ -2,9 +2,10 @@
 """The book's SimpleConvNet trained with Adam, timed per step and per layer: the numpy side of
 bench/convnet.ts (which writes the data and reads the JSON this prints).
 
-The classes below are copied from "Deep Learning from Scratch" (oreilly-japan/deep-learning-from-scratch,
-MIT license: common/util.py im2col/col2im, common/functions.py, common/layers.py, common/optimizer.py Adam,
-ch07/simple_convnet.py), shortened only where marked (no save/load, no numerical gradient).
+The code below is copied from "Deep Learning from Scratch" (oreilly-japan/deep-learning-from-scratch,
+MIT license: common/util.py im2col/col2im, common/layers.py Convolution and Pooling, ch07/simple_convnet.py),
+shortened only where marked (no save/load, no numerical gradient); the book's other layers (Affine, Relu,
+SoftmaxWithLoss) and Adam are imported from bench/book/ (layers.py, optimizer.py).
 
 Usage: python3 bench/convnet_book.py X.f32 T.i32 N C H W STEPS BATCH SEED [WARMUP]
   X.f32: N*C*H*W float32 images (C order); T.i32: N int32 labels. Batch i is samples
@@ -12,11 +13,17 @@ Usage: python3 bench/convnet_book.py X.f32 T.i32 N C H W STEPS BATCH SEED [WARMU
 Prints one JSON object: seconds per step, losses, and the time per layer (forward, backward).
 """
 import json
+import os
 import sys
 import time
 from collections import OrderedDict
 
 import numpy as np
+
+# the book's common/ code, kept verbatim in bench/book/ (functions.py, layers.py, optimizer.py)
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), 'book'))
+from layers import Affine, Relu, SoftmaxWithLoss  # noqa: E402
+from optimizer import Adam  # noqa: E402
 
 
 # ---------------------------------------------------------------- common/util.py
@@ -52,86 +59,6 @@ def col2im(col, input_shape, filter_h, filter_w, stride=1, pad=0):
             img[:, :, y:y_max:stride, x:x_max:stride] += col[:, :, y, x, :, :]
 
     return img[:, :, pad:H + pad, pad:W + pad]
-
-
-# ---------------------------------------------------------------- common/functions.py
-def softmax(x):
-    x = x - np.max(x, axis=-1, keepdims=True)
-    return np.exp(x) / np.sum(np.exp(x), axis=-1, keepdims=True)
-
-
-def cross_entropy_error(y, t):
-    if y.ndim == 1:
-        t = t.reshape(1, t.size)
-        y = y.reshape(1, y.size)
-    if t.size == y.size:
-        t = t.argmax(axis=1)
-    batch_size = y.shape[0]
-    return -np.sum(np.log(y[np.arange(batch_size), t] + 1e-7)) / batch_size
-
-
-# ---------------------------------------------------------------- common/layers.py
-class Relu:
-    def __init__(self):
-        self.mask = None
-
-    def forward(self, x):
-        self.mask = (x <= 0)
-        out = x.copy()
-        out[self.mask] = 0
-        return out
-
-    def backward(self, dout):
-        dout[self.mask] = 0
-        dx = dout
-        return dx
-
-
-class Affine:
-    def __init__(self, W, b):
-        self.W = W
-        self.b = b
-        self.x = None
-        self.original_x_shape = None
-        self.dW = None
-        self.db = None
-
-    def forward(self, x):
-        self.original_x_shape = x.shape
-        x = x.reshape(x.shape[0], -1)
-        self.x = x
-        out = np.dot(self.x, self.W) + self.b
-        return out
-
-    def backward(self, dout):
-        dx = np.dot(dout, self.W.T)
-        self.dW = np.dot(self.x.T, dout)
-        self.db = np.sum(dout, axis=0)
-        dx = dx.reshape(*self.original_x_shape)
-        return dx
-
-
-class SoftmaxWithLoss:
-    def __init__(self):
-        self.loss = None
-        self.y = None
-        self.t = None
-
-    def forward(self, x, t):
-        self.t = t
-        self.y = softmax(x)
-        self.loss = cross_entropy_error(self.y, self.t)
-        return self.loss
-
-    def backward(self, dout=1):
-        batch_size = self.t.shape[0]
-        if self.t.size == self.y.size:
-            dx = (self.y - self.t) / batch_size
-        else:
-            dx = self.y.copy()
-            dx[np.arange(batch_size), self.t] -= 1
-            dx = dx / batch_size
-        return dx
 
 
 class Convolution:
@@ -212,32 +139,6 @@ class Pooling:
         dcol = dmax.reshape(dmax.shape[0] * dmax.shape[1] * dmax.shape[2], -1)
         dx = col2im(dcol, self.x.shape, self.pool_h, self.pool_w, self.stride, self.pad)
         return dx
-
-
-# ---------------------------------------------------------------- common/optimizer.py
-class Adam:
-    def __init__(self, lr=0.001, beta1=0.9, beta2=0.999):
-        self.lr = lr
-        self.beta1 = beta1
-        self.beta2 = beta2
-        self.iter = 0
-        self.m = None
-        self.v = None
-
-    def update(self, params, grads):
-        if self.m is None:
-            self.m, self.v = {}, {}
-            for key, val in params.items():
-                self.m[key] = np.zeros_like(val)
-                self.v[key] = np.zeros_like(val)
-
-        self.iter += 1
-        lr_t = self.lr * np.sqrt(1.0 - self.beta2**self.iter) / (1.0 - self.beta1**self.iter)
-
-        for key in params.keys():
-            self.m[key] += (1 - self.beta1) * (grads[key] - self.m[key])
-            self.v[key] += (1 - self.beta2) * (grads[key]**2 - self.v[key])
-            params[key] -= lr_t * self.m[key] / (np.sqrt(self.v[key]) + 1e-7)
 
 
 # ---------------------------------------------------------------- ch07/simple_convnet.py

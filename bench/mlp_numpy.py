@@ -2,8 +2,9 @@
 
 The network is the book's chapter 5 `TwoLayerNet` (layers version, common/layers.py) with `Sigmoid`
 in place of `Relu`: Affine(784, 50) -> Sigmoid -> Affine(50, 10) -> SoftmaxWithLoss, float32
-parameters (weight_init_std * randn, drawn in float64 and cast), trained by the book's SGD. One
-training step is the book's train_neuralnet.py loop body:
+parameters (weight_init_std * randn, drawn in float64 and cast), trained by the book's SGD. The layers,
+SGD and the net's predict/loss/gradient are imported from bench/book/ (the book's code, verbatim);
+only the constructor is defined here. One training step is the book's train_neuralnet.py loop body:
 
     batch_mask = np.random.choice(train_size, batch_size)
     x_batch = x_train[batch_mask]; t_batch = t_train[batch_mask]
@@ -28,89 +29,17 @@ import time
 import numpy as np
 
 
-# ------------------------------------------------------------------ the book's code (common/)
-def sigmoid(x):
-    return 1 / (1 + np.exp(-x))
+# the book's common/ code, kept verbatim in bench/book/ (functions.py, layers.py, optimizer.py)
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), 'book'))
+from layers import Affine, Sigmoid, SoftmaxWithLoss  # noqa: E402
+from optimizer import SGD  # noqa: E402
+from two_layer_net import TwoLayerNet as BookTwoLayerNet  # noqa: E402
 
 
-def softmax(x):
-    x = x - np.max(x, axis=-1, keepdims=True)
-    return np.exp(x) / np.sum(np.exp(x), axis=-1, keepdims=True)
-
-
-def cross_entropy_error(y, t):
-    if y.ndim == 1:
-        t = t.reshape(1, t.size)
-        y = y.reshape(1, y.size)
-    if t.size == y.size:
-        t = t.argmax(axis=1)
-    batch_size = y.shape[0]
-    return -np.sum(np.log(y[np.arange(batch_size), t] + 1e-7)) / batch_size
-
-
-class Sigmoid:
-    def __init__(self):
-        self.out = None
-
-    def forward(self, x):
-        out = sigmoid(x)
-        self.out = out
-        return out
-
-    def backward(self, dout):
-        dx = dout * (1.0 - self.out) * self.out
-        return dx
-
-
-class Affine:
-    def __init__(self, W, b):
-        self.W = W
-        self.b = b
-        self.x = None
-        self.original_x_shape = None
-        self.dW = None
-        self.db = None
-
-    def forward(self, x):
-        self.original_x_shape = x.shape
-        x = x.reshape(x.shape[0], -1)
-        self.x = x
-        out = np.dot(self.x, self.W) + self.b
-        return out
-
-    def backward(self, dout):
-        dx = np.dot(dout, self.W.T)
-        self.dW = np.dot(self.x.T, dout)
-        self.db = np.sum(dout, axis=0)
-        dx = dx.reshape(*self.original_x_shape)
-        return dx
-
-
-class SoftmaxWithLoss:
-    def __init__(self):
-        self.loss = None
-        self.y = None
-        self.t = None
-
-    def forward(self, x, t):
-        self.t = t
-        self.y = softmax(x)
-        self.loss = cross_entropy_error(self.y, self.t)
-        return self.loss
-
-    def backward(self, dout=1):
-        batch_size = self.t.shape[0]
-        if self.t.size == self.y.size:
-            dx = (self.y - self.t) / batch_size
-        else:
-            dx = self.y.copy()
-            dx[np.arange(batch_size), self.t] -= 1
-            dx = dx / batch_size
-        return dx
-
-
-class TwoLayerNet:
-    """ch05/two_layer_net.py, with Sigmoid instead of Relu and float32 parameters."""
+# ------------------------------------------------------------------ not the book's: ch05's net with Sigmoid
+class TwoLayerNet(BookTwoLayerNet):
+    """ch05/two_layer_net.py, with Sigmoid instead of Relu and float32 parameters (drawn from `rng`);
+    predict, loss and gradient are the book's."""
 
     def __init__(self, input_size, hidden_size, output_size, weight_init_std=0.01, rng=np.random):
         self.params = {}
@@ -123,37 +52,6 @@ class TwoLayerNet:
         self.layers['Sigmoid1'] = Sigmoid()
         self.layers['Affine2'] = Affine(self.params['W2'], self.params['b2'])
         self.lastLayer = SoftmaxWithLoss()
-
-    def predict(self, x):
-        for layer in self.layers.values():
-            x = layer.forward(x)
-        return x
-
-    def loss(self, x, t):
-        y = self.predict(x)
-        return self.lastLayer.forward(y, t)
-
-    def gradient(self, x, t):
-        self.loss(x, t)
-        dout = 1
-        dout = self.lastLayer.backward(dout)
-        layers = list(self.layers.values())
-        layers.reverse()
-        for layer in layers:
-            dout = layer.backward(dout)
-        grads = {}
-        grads['W1'], grads['b1'] = self.layers['Affine1'].dW, self.layers['Affine1'].db
-        grads['W2'], grads['b2'] = self.layers['Affine2'].dW, self.layers['Affine2'].db
-        return grads
-
-
-class SGD:
-    def __init__(self, lr=0.01):
-        self.lr = lr
-
-    def update(self, params, grads):
-        for key in params.keys():
-            params[key] -= self.lr * grads[key]
 
 
 # ------------------------------------------------------------------ timing

@@ -15,9 +15,9 @@
  *
  * Run: npx tsx examples/ch5-gradient-check.ts [--seed 0]
  */
-import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { loadMnist, pyFloat, random, TwoLayerNet } from '../src/index.js';
+import { isMain, num } from './common.js';
 
 /** Options of {@link main}. */
 export interface GradientCheckOptions {
@@ -58,10 +58,10 @@ export async function main(options: GradientCheckOptions = {}): Promise<Gradient
   return result;
 }
 
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+if (isMain(import.meta.url)) {
   // --float64 is accepted for uniformity with the other examples: this one is always float64
   const { values } = parseArgs({
     options: { seed: { type: 'string' }, float64: { type: 'boolean', default: false } },
   });
-  await main({ seed: values.seed === undefined ? undefined : Number(values.seed) });
+  await main({ seed: num(values.seed) });
 }

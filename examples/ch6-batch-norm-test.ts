@@ -19,9 +19,9 @@
  *
  * Run: npx tsx examples/ch6-batch-norm-test.ts [--scales all | 1,6,11,16] [--seed 0] [--float64]
  */
-import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import { linspace, loadMnist, MultiLayerNetExtend, pyFloat, random, SGD, take } from '../src/index.js';
+import { linspace, MultiLayerNetExtend, pyFloat, random, SGD, take } from '../src/index.js';
+import { dtypeOf, isMain, loadMnistAs, num } from './common.js';
 
 /** Options of {@link main}. */
 export interface BatchNormOptions {
@@ -55,12 +55,7 @@ export async function main(options: BatchNormOptions = {}): Promise<BatchNormRes
     log = console.log,
   } = options;
   random.seed(seed);
-  const raw = await loadMnist({ normalize: true });
-  // float64: the book's float32 pixels in float64 arithmetic, as numpy promotes them
-  const data =
-    dtype === 'float64'
-      ? { ...raw, xTrain: raw.xTrain.astype('float64'), xTest: raw.xTest.astype('float64') }
-      : raw;
+  const data = await loadMnistAs(dtype);
 
   // reduce the training data
   const xTrain = data.xTrain.slice(':1000');
@@ -130,7 +125,7 @@ export async function main(options: BatchNormOptions = {}): Promise<BatchNormRes
   return result;
 }
 
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+if (isMain(import.meta.url)) {
   const { values } = parseArgs({
     options: {
       float64: { type: 'boolean', default: false },
@@ -146,7 +141,7 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
         : values.scales.split(',').map(Number);
   await main({
     scales,
-    seed: values.seed === undefined ? undefined : Number(values.seed),
-    dtype: values.float64 ? 'float64' : 'float32',
+    seed: num(values.seed),
+    dtype: dtypeOf(values.float64),
   });
 }

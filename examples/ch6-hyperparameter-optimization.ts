@@ -18,9 +18,9 @@
  *
  * Run: npx tsx examples/ch6-hyperparameter-optimization.ts [--trials 100] [--epochs 50] [--seed 0] [--float64]
  */
-import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import { loadMnist, MultiLayerNet, pyFloat, random, shuffleDataset, Trainer } from '../src/index.js';
+import { MultiLayerNet, pyFloat, random, shuffleDataset, Trainer } from '../src/index.js';
+import { dtypeOf, isMain, loadMnistAs, num } from './common.js';
 
 /** Options of {@link main}. */
 export interface HyperparameterOptions {
@@ -62,12 +62,7 @@ export async function main(options: HyperparameterOptions = {}): Promise<Hyperpa
     log = console.log,
   } = options;
   random.seed(seed);
-  const raw = await loadMnist({ normalize: true });
-  // float64: the book's float32 pixels in float64 arithmetic, as numpy promotes them
-  const data =
-    dtype === 'float64'
-      ? { ...raw, xTrain: raw.xTrain.astype('float64'), xTest: raw.xTest.astype('float64') }
-      : raw;
+  const data = await loadMnistAs(dtype);
 
   // fewer training samples, for speed
   let xTrain = data.xTrain.slice(':500');
@@ -126,7 +121,7 @@ export async function main(options: HyperparameterOptions = {}): Promise<Hyperpa
   return sorted;
 }
 
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+if (isMain(import.meta.url)) {
   const { values } = parseArgs({
     options: {
       float64: { type: 'boolean', default: false },
@@ -135,11 +130,10 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
       seed: { type: 'string' },
     },
   });
-  const num = (v: string | undefined) => (v === undefined ? undefined : Number(v));
   await main({
     trials: num(values.trials),
     epochs: num(values.epochs),
     seed: num(values.seed),
-    dtype: values.float64 ? 'float64' : 'float32',
+    dtype: dtypeOf(values.float64),
   });
 }

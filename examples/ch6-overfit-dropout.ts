@@ -21,9 +21,9 @@
  *
  * Run: npx tsx examples/ch6-overfit-dropout.ts [--epochs 301] [--no-dropout] [--loss-lines] [--seed 0] [--float64]
  */
-import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import { loadMnist, MultiLayerNetExtend, pyFloat, random, Trainer } from '../src/index.js';
+import { MultiLayerNetExtend, pyFloat, random, Trainer } from '../src/index.js';
+import { dtypeOf, isMain, loadMnistAs, num } from './common.js';
 
 /** Options of {@link main}. */
 export interface DropoutOptions {
@@ -67,12 +67,7 @@ export async function main(options: DropoutOptions = {}): Promise<DropoutResult>
     log = console.log,
   } = options;
   random.seed(seed);
-  const raw = await loadMnist({ normalize: true });
-  // float64: the book's float32 pixels in float64 arithmetic, as numpy promotes them
-  const data =
-    dtype === 'float64'
-      ? { ...raw, xTrain: raw.xTrain.astype('float64'), xTest: raw.xTest.astype('float64') }
-      : raw;
+  const data = await loadMnistAs(dtype);
   const { xTest, tTest } = data;
 
   // fewer training samples, to overfit
@@ -118,7 +113,7 @@ export async function main(options: DropoutOptions = {}): Promise<DropoutResult>
   return { trainAccList: [...trainAccList], testAccList: [...testAccList], testAcc };
 }
 
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+if (isMain(import.meta.url)) {
   const { values } = parseArgs({
     options: {
       float64: { type: 'boolean', default: false },
@@ -128,12 +123,11 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
       'loss-lines': { type: 'boolean', default: false },
     },
   });
-  const num = (v: string | undefined) => (v === undefined ? undefined : Number(v));
   await main({
     epochs: num(values.epochs),
     seed: num(values.seed),
     useDropout: !values['no-dropout'],
     lossLines: values['loss-lines'],
-    dtype: values.float64 ? 'float64' : 'float32',
+    dtype: dtypeOf(values.float64),
   });
 }

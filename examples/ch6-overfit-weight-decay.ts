@@ -14,9 +14,9 @@
  *
  * Run: npx tsx examples/ch6-overfit-weight-decay.ts [--lambda 0.1] [--epochs 201] [--seed 0] [--float64]
  */
-import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import { loadMnist, MultiLayerNet, pyFloat, random, SGD, take } from '../src/index.js';
+import { MultiLayerNet, pyFloat, random, SGD, take } from '../src/index.js';
+import { dtypeOf, isMain, loadMnistAs, num } from './common.js';
 
 /** Options of {@link main}. */
 export interface WeightDecayOptions {
@@ -53,12 +53,7 @@ export async function main(options: WeightDecayOptions = {}): Promise<WeightDeca
     log = console.log,
   } = options;
   random.seed(seed);
-  const raw = await loadMnist({ normalize: true });
-  // float64: the book's float32 pixels in float64 arithmetic, as numpy promotes them
-  const data =
-    dtype === 'float64'
-      ? { ...raw, xTrain: raw.xTrain.astype('float64'), xTest: raw.xTest.astype('float64') }
-      : raw;
+  const data = await loadMnistAs(dtype);
   const { xTest, tTest } = data;
 
   // fewer training samples, to overfit
@@ -107,7 +102,7 @@ export async function main(options: WeightDecayOptions = {}): Promise<WeightDeca
   return { trainAccList, testAccList };
 }
 
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+if (isMain(import.meta.url)) {
   const { values } = parseArgs({
     options: {
       float64: { type: 'boolean', default: false },
@@ -116,11 +111,10 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
       seed: { type: 'string' },
     },
   });
-  const num = (v: string | undefined) => (v === undefined ? undefined : Number(v));
   await main({
     weightDecayLambda: num(values.lambda),
     maxEpochs: num(values.epochs),
     seed: num(values.seed),
-    dtype: values.float64 ? 'float64' : 'float32',
+    dtype: dtypeOf(values.float64),
   });
 }

@@ -22,8 +22,6 @@
  *
  * Run: npx tsx examples/ch6-weight-init-compare.ts [--iters 2000] [--seed 0] [--float64]
  */
-import { pathToFileURL } from 'node:url';
-import { parseArgs } from 'node:util';
 import {
   loadMnist,
   MultiLayerNet,
@@ -36,6 +34,7 @@ import {
   take,
   type WeightInitStd,
 } from '../src/index.js';
+import { isMain, parseItersSeedArgs } from './common.js';
 
 /** Options of {@link main}. */
 export interface WeightInitOptions {
@@ -182,25 +181,6 @@ export async function main(options: WeightInitOptions = {}): Promise<WeightInitR
   return { activations, training };
 }
 
-function intArg(name: string, value: string | undefined): number | undefined {
-  if (value === undefined) return undefined;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 0)
-    throw new RangeError(`${name}: expected an integer >= 0, got '${value}'`);
-  return n;
-}
-
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  const { values } = parseArgs({
-    options: {
-      float64: { type: 'boolean', default: false },
-      iters: { type: 'string' },
-      seed: { type: 'string' },
-    },
-  });
-  await main({
-    iters: intArg('--iters', values.iters),
-    seed: intArg('--seed', values.seed),
-    dtype: values.float64 ? 'float64' : 'float32',
-  });
+if (isMain(import.meta.url)) {
+  await main(parseItersSeedArgs());
 }

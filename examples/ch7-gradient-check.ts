@@ -15,10 +15,10 @@
  *
  * Run: npx tsx examples/ch7-gradient-check.ts [--seed 0]
  */
-import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { formatGradcheckReport, gradcheckNet } from '../src/gradient/gradcheck.js';
 import { pyFloat, random, SimpleConvNet } from '../src/index.js';
+import { isMain, num } from './common.js';
 
 /** Options of {@link main}. */
 export interface ConvGradientCheckOptions {
@@ -64,7 +64,7 @@ export async function main(options: ConvGradientCheckOptions = {}): Promise<Conv
   return { meanAbsDiff, maxAbsDiff: report.maxAbsDiff };
 }
 
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+if (isMain(import.meta.url)) {
   const { values } = parseArgs({ options: { seed: { type: 'string' } } });
-  await main({ seed: values.seed === undefined ? undefined : Number(values.seed) });
+  await main({ seed: num(values.seed) });
 }

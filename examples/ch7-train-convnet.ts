@@ -23,10 +23,9 @@
  * Run: npx tsx examples/ch7-train-convnet.ts [--epochs 20] [--seed 0] [--dtype float32] [--out simple-convnet.safetensors]
  */
 import { readFileSync, writeFileSync } from 'node:fs';
-import { pathToFileURL } from 'node:url';
-import { parseArgs } from 'node:util';
 import { DeepConvNet, loadMnist, random, SimpleConvNet, Trainer, zeros } from '../src/index.js';
 import { decodeSafetensors, encodeSafetensors } from '../src/io/safetensors.js';
+import { isMain, parseConvTrainArgs } from './common.js';
 
 /** Either conv net. */
 export type ConvNet = SimpleConvNet | DeepConvNet;
@@ -164,22 +163,6 @@ export async function netFromArgs(
   return train();
 }
 
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  const { values } = parseArgs({
-    options: {
-      epochs: { type: 'string' },
-      seed: { type: 'string' },
-      dtype: { type: 'string' },
-      'train-size': { type: 'string' },
-      out: { type: 'string' },
-    },
-  });
-  const num = (v: string | undefined) => (v === undefined ? undefined : Number(v));
-  await main({
-    epochs: num(values.epochs),
-    seed: num(values.seed),
-    dtype: values.dtype as 'float32' | 'float64' | undefined,
-    trainSize: num(values['train-size']),
-    out: values.out,
-  });
+if (isMain(import.meta.url)) {
+  await main(parseConvTrainArgs());
 }

@@ -16,11 +16,11 @@
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import pngjs from 'pngjs';
 import { random, SimpleConvNet, type Tensor } from '../src/index.js';
 import { netFromArgs, main as train } from './ch7-train-convnet.js';
+import { isMain, num } from './common.js';
 
 /** Options of {@link greyGridPng}. */
 export interface GridOptions {
@@ -125,7 +125,7 @@ export async function main(options: VisualizeFilterOptions = {}): Promise<Visual
   return { initial, trained };
 }
 
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+if (isMain(import.meta.url)) {
   const { values } = parseArgs({
     options: {
       params: { type: 'string' },
@@ -134,7 +134,6 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
       seed: { type: 'string' },
     },
   });
-  const num = (v: string | undefined) => (v === undefined ? undefined : Number(v));
   await main({
     params: values.params,
     epochs: num(values.epochs),

@@ -19,10 +19,9 @@
  *
  * Run: npx tsx examples/ch8-deep-convnet.ts [--epochs 20] [--seed 0] [--out deep-convnet.safetensors]
  */
-import { pathToFileURL } from 'node:url';
-import { parseArgs } from 'node:util';
 import { DeepConvNet, loadMnist, random, Trainer } from '../src/index.js';
 import { saveConvNet } from './ch7-train-convnet.js';
+import { isMain, parseConvTrainArgs } from './common.js';
 
 /** Options of {@link main}. */
 export interface DeepConvNetOptions {
@@ -95,22 +94,6 @@ export async function main(options: DeepConvNetOptions = {}): Promise<DeepConvNe
   };
 }
 
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  const { values } = parseArgs({
-    options: {
-      epochs: { type: 'string' },
-      seed: { type: 'string' },
-      dtype: { type: 'string' },
-      'train-size': { type: 'string' },
-      out: { type: 'string' },
-    },
-  });
-  const num = (v: string | undefined) => (v === undefined ? undefined : Number(v));
-  await main({
-    epochs: num(values.epochs),
-    seed: num(values.seed),
-    dtype: values.dtype as 'float32' | 'float64' | undefined,
-    trainSize: num(values['train-size']),
-    out: values.out,
-  });
+if (isMain(import.meta.url)) {
+  await main(parseConvTrainArgs());
 }

@@ -18,11 +18,11 @@
  *
  * Run: npx tsx examples/ch8-half-float.ts [--params deep-convnet.safetensors] [--epochs 1]
  */
-import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { loadMnist, random, type Tensor } from '../src/index.js';
 import { netFromArgs } from './ch7-train-convnet.js';
 import { main as trainDeep } from './ch8-deep-convnet.js';
+import { isMain, num } from './common.js';
 
 const F16_MIN_NORMAL = 2 ** -14;
 const F16_SUBNORMAL_STEP = 2 ** -24;
@@ -142,10 +142,9 @@ export async function main(options: HalfFloatOptions = {}): Promise<HalfFloatRes
   return { accuracy, accuracyFloat16, maxRelativeChange, subnormalWeights: tiny };
 }
 
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+if (isMain(import.meta.url)) {
   const { values } = parseArgs({
     options: { params: { type: 'string' }, epochs: { type: 'string' }, seed: { type: 'string' } },
   });
-  const num = (v: string | undefined) => (v === undefined ? undefined : Number(v));
   await main({ params: values.params, epochs: num(values.epochs), seed: num(values.seed) });
 }

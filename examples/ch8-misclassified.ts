@@ -16,12 +16,12 @@
  * Run: npx tsx examples/ch8-misclassified.ts [--params deep-convnet.safetensors] [--epochs 1] [--out misclassified.png]
  */
 import { writeFileSync } from 'node:fs';
-import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { loadMnist, random, stack, type Tensor } from '../src/index.js';
 import { netFromArgs, main as trainSimple } from './ch7-train-convnet.js';
 import { greyGridPng } from './ch7-visualize-filter.js';
 import { main as trainDeep } from './ch8-deep-convnet.js';
+import { isMain, num } from './common.js';
 
 /** Options of {@link main}. */
 export interface MisclassifiedOptions {
@@ -100,7 +100,7 @@ export async function main(options: MisclassifiedOptions = {}): Promise<Misclass
   return { accuracy, misclassified, out };
 }
 
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+if (isMain(import.meta.url)) {
   const { values } = parseArgs({
     options: {
       params: { type: 'string' },
@@ -110,7 +110,6 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
       seed: { type: 'string' },
     },
   });
-  const num = (v: string | undefined) => (v === undefined ? undefined : Number(v));
   await main({
     params: values.params,
     model: values.model as 'deep' | 'simple' | undefined,
