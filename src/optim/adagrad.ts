@@ -2,14 +2,7 @@
  * AdaGrad, the book's `AdaGrad` (common/optimizer.py).
  */
 import type { TypedArray } from '../tensor/dtype.js';
-import {
-  BaseOptimizer,
-  checkLearningRate,
-  checkOptionKeys,
-  type FloatArray,
-  type OptimizerName,
-  readHyperparameters,
-} from './optimizer.js';
+import { BaseOptimizer, type FloatArray, type OptimizerName } from './optimizer.js';
 
 /** Options of `AdaGrad`. */
 export interface AdaGradOptions {
@@ -31,21 +24,10 @@ export interface AdaGradOptions {
  */
 export class AdaGrad extends BaseOptimizer {
   readonly kind: OptimizerName = 'adagrad';
-  protected readonly label = 'AdaGrad';
   protected readonly bufferNames: readonly string[] = ['h'];
 
   constructor(options: AdaGradOptions = {}) {
-    checkOptionKeys('AdaGrad', options, ['lr']);
-    super('AdaGrad', options.lr ?? 0.01);
-  }
-
-  protected hyperparameters(): Record<string, number> {
-    return { lr: this.lr };
-  }
-
-  protected setHyperparameters(h: Record<string, number>): void {
-    const [lr] = readHyperparameters('AdaGrad.setState', h, ['lr']);
-    this.lr = checkLearningRate('AdaGrad.setState', lr);
+    super('AdaGrad', options, 0.01, {});
   }
 
   protected kernel(

@@ -3,16 +3,7 @@
  */
 import { getKernels } from '../kernels/select.js';
 import type { TypedArray } from '../tensor/dtype.js';
-import {
-  BaseOptimizer,
-  checkLearningRate,
-  checkOptionKeys,
-  checkUnitInterval,
-  type FloatArray,
-  type OptimizerName,
-  powInt,
-  readHyperparameters,
-} from './optimizer.js';
+import { BaseOptimizer, type FloatArray, type OptimizerName, powInt } from './optimizer.js';
 
 /** Options of `Adam`. */
 export interface AdamOptions {
@@ -41,53 +32,33 @@ export interface AdamOptions {
  * const opt = new Adam();                     // lr 0.001
  * opt.update(net.params, net.gradient(x, t)); // in place
  */
-export class Adam extends BaseOptimizer {
+export class Adam extends BaseOptimizer<'beta1' | 'beta2'> {
   readonly kind: OptimizerName = 'adam';
-  protected readonly label = 'Adam';
   protected readonly bufferNames: readonly string[] = ['m', 'v'];
-  private _beta1: number;
-  private _beta2: number;
   private lrT = 0;
 
   constructor(options: AdamOptions = {}) {
-    checkOptionKeys('Adam', options, ['lr', 'beta1', 'beta2']);
-    super('Adam', options.lr ?? 0.001);
-    this._beta1 = checkUnitInterval('Adam', 'beta1', options.beta1 ?? 0.9);
-    this._beta2 = checkUnitInterval('Adam', 'beta2', options.beta2 ?? 0.999);
+    super('Adam', options, 0.001, { beta1: 0.9, beta2: 0.999 });
   }
 
   /** The first-moment decay rate β₁. */
   get beta1(): number {
-    return this._beta1;
+    return this.coefs.beta1;
   }
 
   /** The second-moment decay rate β₂. */
   get beta2(): number {
-    return this._beta2;
-  }
-
-  protected hyperparameters(): Record<string, number> {
-    return { lr: this.lr, beta1: this._beta1, beta2: this._beta2 };
-  }
-
-  protected setHyperparameters(h: Record<string, number>): void {
-    const who = 'Adam.setState';
-    const [lr, beta1, beta2] = readHyperparameters(who, h, ['lr', 'beta1', 'beta2']);
-    checkLearningRate(who, lr);
-    checkUnitInterval(who, 'beta1', beta1);
-    this._beta2 = checkUnitInterval(who, 'beta2', beta2);
-    this._beta1 = beta1;
-    this.lr = lr;
+    return this.coefs.beta2;
   }
 
   protected override beginStep(): void {
     const t = this.iterations;
     // The book: lr_t = lr * np.sqrt(1.0 - beta2**iter) / (1.0 - beta1**iter), evaluated left to right.
-    this.lrT = (this.lr * Math.sqrt(1.0 - powInt(this._beta2, t))) / (1.0 - powInt(this._beta1, t));
+    this.lrT = (this.lr * Math.sqrt(1.0 - powInt(this.coefs.beta2, t))) / (1.0 - powInt(this.coefs.beta1, t));
   }
 
   protected override kernelUpdate(p: FloatArray, g: FloatArray, bufs: FloatArray[], n: number): boolean {
-    getKernels().adam(n, this.lrT, this._beta1, this._beta2, p, g, bufs[0], bufs[1]);
+    getKernels().adam(n, this.lrT, this.coefs.beta1, this.coefs.beta2, p, g, bufs[0], bufs[1]);
     return true;
   }
 
@@ -107,8 +78,8 @@ export class Adam extends BaseOptimizer {
     const M = bufs[0];
     const V = bufs[1];
     const lrT = this.lrT;
-    const c1 = 1 - this._beta1;
-    const c2 = 1 - this._beta2;
+    const c1 = 1 - this.coefs.beta1;
+    const c2 = 1 - this.coefs.beta2;
     if (f32) {
       // lr_t is an np.float64 ("strong"): lr_t * m / (...) is computed in float64, then stored as float32.
       const c1f = Math.fround(c1);

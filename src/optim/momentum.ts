@@ -2,15 +2,7 @@
  * Momentum SGD, the book's `Momentum` (common/optimizer.py).
  */
 import type { TypedArray } from '../tensor/dtype.js';
-import {
-  BaseOptimizer,
-  checkLearningRate,
-  checkOptionKeys,
-  checkUnitInterval,
-  type FloatArray,
-  type OptimizerName,
-  readHyperparameters,
-} from './optimizer.js';
+import { BaseOptimizer, type FloatArray, type OptimizerName } from './optimizer.js';
 
 /** Options of `Momentum` and `Nesterov`. */
 export interface MomentumOptions {
@@ -32,33 +24,17 @@ export interface MomentumOptions {
  * const opt = new Momentum({ lr: 0.01, momentum: 0.9 });
  * opt.update(net.params, net.gradient(x, t)); // in place
  */
-export class Momentum extends BaseOptimizer {
+export class Momentum extends BaseOptimizer<'momentum'> {
   readonly kind: OptimizerName = 'momentum';
-  protected readonly label = 'Momentum';
   protected readonly bufferNames: readonly string[] = ['v'];
-  private _momentum: number;
 
   constructor(options: MomentumOptions = {}) {
-    checkOptionKeys('Momentum', options, ['lr', 'momentum']);
-    super('Momentum', options.lr ?? 0.01);
-    this._momentum = checkUnitInterval('Momentum', 'momentum', options.momentum ?? 0.9);
+    super('Momentum', options, 0.01, { momentum: 0.9 });
   }
 
   /** The momentum coefficient α. */
   get momentum(): number {
-    return this._momentum;
-  }
-
-  protected hyperparameters(): Record<string, number> {
-    return { lr: this.lr, momentum: this._momentum };
-  }
-
-  protected setHyperparameters(h: Record<string, number>): void {
-    const who = 'Momentum.setState';
-    const [lr, momentum] = readHyperparameters(who, h, ['lr', 'momentum']);
-    checkLearningRate(who, lr);
-    this._momentum = checkUnitInterval(who, 'momentum', momentum);
-    this.lr = lr;
+    return this.coefs.momentum;
   }
 
   protected kernel(
@@ -76,7 +52,7 @@ export class Momentum extends BaseOptimizer {
   ): void {
     const V = bufs[0];
     const lr = this.lr;
-    const mom = this._momentum;
+    const mom = this.coefs.momentum;
     if (f32) {
       const lr32 = Math.fround(lr);
       const mom32 = Math.fround(mom);

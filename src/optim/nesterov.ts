@@ -3,15 +3,7 @@
  */
 import type { TypedArray } from '../tensor/dtype.js';
 import type { MomentumOptions } from './momentum.js';
-import {
-  BaseOptimizer,
-  checkLearningRate,
-  checkOptionKeys,
-  checkUnitInterval,
-  type FloatArray,
-  type OptimizerName,
-  readHyperparameters,
-} from './optimizer.js';
+import { BaseOptimizer, type FloatArray, type OptimizerName } from './optimizer.js';
 
 /** Options of `Nesterov` (the same as `Momentum`'s). */
 export type NesterovOptions = MomentumOptions;
@@ -30,33 +22,17 @@ export type NesterovOptions = MomentumOptions;
  * const opt = new Nesterov({ lr: 0.01 });
  * opt.update(net.params, net.gradient(x, t)); // in place
  */
-export class Nesterov extends BaseOptimizer {
+export class Nesterov extends BaseOptimizer<'momentum'> {
   readonly kind: OptimizerName = 'nesterov';
-  protected readonly label = 'Nesterov';
   protected readonly bufferNames: readonly string[] = ['v'];
-  private _momentum: number;
 
   constructor(options: NesterovOptions = {}) {
-    checkOptionKeys('Nesterov', options, ['lr', 'momentum']);
-    super('Nesterov', options.lr ?? 0.01);
-    this._momentum = checkUnitInterval('Nesterov', 'momentum', options.momentum ?? 0.9);
+    super('Nesterov', options, 0.01, { momentum: 0.9 });
   }
 
   /** The momentum coefficient α. */
   get momentum(): number {
-    return this._momentum;
-  }
-
-  protected hyperparameters(): Record<string, number> {
-    return { lr: this.lr, momentum: this._momentum };
-  }
-
-  protected setHyperparameters(h: Record<string, number>): void {
-    const who = 'Nesterov.setState';
-    const [lr, momentum] = readHyperparameters(who, h, ['lr', 'momentum']);
-    checkLearningRate(who, lr);
-    this._momentum = checkUnitInterval(who, 'momentum', momentum);
-    this.lr = lr;
+    return this.coefs.momentum;
   }
 
   protected kernel(
@@ -73,7 +49,7 @@ export class Nesterov extends BaseOptimizer {
     f32: boolean,
   ): void {
     const V = bufs[0];
-    const m = this._momentum;
+    const m = this.coefs.momentum;
     const lr = this.lr;
     // Python evaluates `self.momentum * self.momentum * v` and `(1 + self.momentum) * self.lr * g`
     // left to right: the scalar products come first, in float64.

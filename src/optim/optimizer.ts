@@ -215,22 +215,37 @@ function keyList(keys: readonly string[]): string {
 }
 
 /**
- * The shared machinery: argument checks, buffer allocation, state, and the loop over memory.
- * A subclass names its buffers and writes `kernel`, the update of a run of `n` elements.
+ * The shared machinery: options and hyperparameters, argument checks, buffer allocation, state, and
+ * the loop over memory. A subclass passes its defaults to the constructor, names its buffers and
+ * writes `kernel`, the update of a run of `n` elements.
+ * `C` names the hyperparameters other than `lr`: coefficients in [0, 1) (momentum, decay rate, beta).
  */
-export abstract class BaseOptimizer implements Optimizer {
+export abstract class BaseOptimizer<C extends string = never> implements Optimizer {
   abstract readonly kind: OptimizerName;
-  /** The class name, used in error messages. */
-  protected abstract readonly label: string;
   /** Names of the per-parameter buffers (`['v']`, `['h']`, `['m', 'v']`, or none). */
   protected abstract readonly bufferNames: readonly string[];
+  /** The class name, used in error messages. */
+  protected readonly label: string;
+  /** The coefficients (hyperparameters other than `lr`), checked, by name. */
+  protected readonly coefs: Record<C, number>;
 
   private _lr: number;
   private _iterations = 0;
   private slots: Map<string, Slot> | null = null;
 
-  protected constructor(label: string, lr: number) {
-    this._lr = checkLearningRate(label, lr);
+  /**
+   * Checks `options` (only `lr` and the names in `defaults`), then `lr` (default `lr`), then each
+   * coefficient in `defaults`' order (its default when the option is absent).
+   */
+  protected constructor(label: string, options: object, lr: number, defaults: Readonly<Record<C, number>>) {
+    const names = Object.keys(defaults) as C[];
+    checkOptionKeys(label, options, ['lr', ...names]);
+    const given = options as Record<string, number | undefined>;
+    this.label = label;
+    this._lr = checkLearningRate(label, given.lr ?? lr);
+    this.coefs = { ...defaults };
+    for (const name of names)
+      this.coefs[name] = checkUnitInterval(label, name, given[name] ?? defaults[name]);
   }
 
   /** Learning rate (a finite number > 0); may be changed between updates. */
@@ -246,11 +261,21 @@ export abstract class BaseOptimizer implements Optimizer {
     return this._iterations;
   }
 
-  /** The hyperparameters, by name (for `getState`). */
-  protected abstract hyperparameters(): Record<string, number>;
+  /** The hyperparameters, by name (for `getState`): `lr`, then the coefficients. */
+  private hyperparameters(): Record<string, number> {
+    return { lr: this._lr, ...this.coefs };
+  }
 
-  /** Sets the hyperparameters from a state's record (each is checked). */
-  protected abstract setHyperparameters(h: Record<string, number>): void;
+  /** Sets the hyperparameters from a state's record: exactly `lr` and the coefficients, each checked first. */
+  private setHyperparameters(h: Record<string, number>): void {
+    const who = `${this.label}.setState`;
+    const names = Object.keys(this.coefs) as C[];
+    const [lr, ...values] = readHyperparameters(who, h, ['lr', ...names]);
+    checkLearningRate(who, lr);
+    for (let j = 0; j < names.length; j++) checkUnitInterval(who, names[j], values[j]);
+    for (let j = 0; j < names.length; j++) this.coefs[names[j]] = values[j];
+    this._lr = lr;
+  }
 
   /** Called once per `update`, after the step count is incremented (Adam computes `lr_t` here). */
   protected beginStep(): void {}

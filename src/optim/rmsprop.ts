@@ -2,15 +2,7 @@
  * RMSprop, the book's `RMSprop` (common/optimizer.py).
  */
 import type { TypedArray } from '../tensor/dtype.js';
-import {
-  BaseOptimizer,
-  checkLearningRate,
-  checkOptionKeys,
-  checkUnitInterval,
-  type FloatArray,
-  type OptimizerName,
-  readHyperparameters,
-} from './optimizer.js';
+import { BaseOptimizer, type FloatArray, type OptimizerName } from './optimizer.js';
 
 /** Options of `RMSprop`. */
 export interface RMSpropOptions {
@@ -33,33 +25,17 @@ export interface RMSpropOptions {
  * const opt = new RMSprop({ lr: 0.01, decayRate: 0.99 });
  * opt.update(net.params, net.gradient(x, t)); // in place
  */
-export class RMSprop extends BaseOptimizer {
+export class RMSprop extends BaseOptimizer<'decayRate'> {
   readonly kind: OptimizerName = 'rmsprop';
-  protected readonly label = 'RMSprop';
   protected readonly bufferNames: readonly string[] = ['h'];
-  private _decayRate: number;
 
   constructor(options: RMSpropOptions = {}) {
-    checkOptionKeys('RMSprop', options, ['lr', 'decayRate']);
-    super('RMSprop', options.lr ?? 0.01);
-    this._decayRate = checkUnitInterval('RMSprop', 'decayRate', options.decayRate ?? 0.99);
+    super('RMSprop', options, 0.01, { decayRate: 0.99 });
   }
 
   /** The decay rate ρ. */
   get decayRate(): number {
-    return this._decayRate;
-  }
-
-  protected hyperparameters(): Record<string, number> {
-    return { lr: this.lr, decayRate: this._decayRate };
-  }
-
-  protected setHyperparameters(h: Record<string, number>): void {
-    const who = 'RMSprop.setState';
-    const [lr, decayRate] = readHyperparameters(who, h, ['lr', 'decayRate']);
-    checkLearningRate(who, lr);
-    this._decayRate = checkUnitInterval(who, 'decayRate', decayRate);
-    this.lr = lr;
+    return this.coefs.decayRate;
   }
 
   protected kernel(
@@ -77,7 +53,7 @@ export class RMSprop extends BaseOptimizer {
   ): void {
     const H = bufs[0];
     const lr = this.lr;
-    const d = this._decayRate;
+    const d = this.coefs.decayRate;
     const c = 1 - d;
     if (f32) {
       const lr32 = Math.fround(lr);

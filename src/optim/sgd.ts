@@ -3,14 +3,7 @@
  */
 import { getKernels } from '../kernels/select.js';
 import type { TypedArray } from '../tensor/dtype.js';
-import {
-  BaseOptimizer,
-  checkLearningRate,
-  checkOptionKeys,
-  type FloatArray,
-  type OptimizerName,
-  readHyperparameters,
-} from './optimizer.js';
+import { BaseOptimizer, type FloatArray, type OptimizerName } from './optimizer.js';
 
 /** Options of `SGD`. */
 export interface SGDOptions {
@@ -32,21 +25,10 @@ export interface SGDOptions {
  */
 export class SGD extends BaseOptimizer {
   readonly kind: OptimizerName = 'sgd';
-  protected readonly label = 'SGD';
   protected readonly bufferNames: readonly string[] = [];
 
   constructor(options: SGDOptions = {}) {
-    checkOptionKeys('SGD', options, ['lr']);
-    super('SGD', options.lr ?? 0.01);
-  }
-
-  protected hyperparameters(): Record<string, number> {
-    return { lr: this.lr };
-  }
-
-  protected setHyperparameters(h: Record<string, number>): void {
-    const [lr] = readHyperparameters('SGD.setState', h, ['lr']);
-    this.lr = checkLearningRate('SGD.setState', lr);
+    super('SGD', options, 0.01, {});
   }
 
   protected override kernelUpdate(p: FloatArray, g: FloatArray, _bufs: FloatArray[], n: number): boolean {
