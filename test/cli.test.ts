@@ -219,9 +219,10 @@ describe('scratchnet train', () => {
     [['--dtype', 'int8'], '--dtype: expected one of float32, float64'],
     [['--seed', '-1'], '--seed: expected an integer in 0..4294967295'],
     [['--seed', '1.5'], '--seed: expected an integer'],
-    [['--model', 'foo'], "--model: expected one of two-layer, mlp, got 'foo'"],
-    [['--model', 'convnet'], '--model convnet is not available yet'],
-    [['--model', 'deep-convnet'], '--model deep-convnet is not available yet'],
+    [['--model', 'foo'], "--model: expected one of two-layer, mlp, convnet, deep-convnet, got 'foo'"],
+    [['--model', 'convnet', '--batchnorm'], '--batchnorm needs --model mlp'],
+    [['--model', 'convnet', '--hidden', '10,10'], '--hidden: convnet has one hidden affine layer'],
+    [['--model', 'deep-convnet', '--activation', 'sigmoid'], '--activation needs --model mlp or two-layer'],
     [['--checkpoint-every', '0'], '--checkpoint-every: expected an integer >= 1'],
     [['--data', '/no/such/folder'], "--data: no such folder '/no/such/folder'"],
     [['--epoch', '3'], "unknown flag '--epoch' (did you mean --epochs?)"],
@@ -573,4 +574,37 @@ describe('bin/scratchnet.js (built package)', () => {
     }
     expect(code).toBe(2);
   });
+});
+
+describe('scratchnet train --model convnet', () => {
+  it('trains a tiny convnet, then eval and info read it', async () => {
+    const data = join(dir, 'conv-idx');
+    fs.mkdirSync(data);
+    const { xTrain, tTrain, xTest, tTest } = await loadMnist({ normalize: false });
+    const write = (name: string, t: ReturnType<typeof xTrain.slice>) =>
+      fs.writeFileSync(join(data, name), writeIdx(t));
+    write('train-images-idx3-ubyte', xTrain.slice(':200').reshape(200, 28, 28));
+    write('train-labels-idx1-ubyte', tTrain.slice(':200').astype('uint8'));
+    write('t10k-images-idx3-ubyte', xTest.slice(':100').reshape(100, 28, 28));
+    write('t10k-labels-idx1-ubyte', tTest.slice(':100').astype('uint8'));
+    const out = join(dir, 'convrun');
+    const args = ['--model', 'convnet', '--hidden', '20', '--epochs', '1', '--batch-size', '50'];
+    const r = await run(['train', ...args, '--data', data, '--out', out, '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toContain('convnet 1x28x28 conv 30x5x5-pool-20-10');
+    const e = await run(['eval', out, '--data', data, '--json']);
+    expect(e.code, e.stderr).toBe(0);
+    const ej = JSON.parse(e.stdout);
+    expect(ej.samples).toBe(100);
+    expect(ej.accuracy).toBeGreaterThan(0.2);
+    const i = await run(['info', out]);
+    expect(i.code, i.stderr).toBe(0);
+    expect(i.stdout).toContain('convnet 784-20-10');
+    expect(i.stdout).toContain('Conv 30x5x5 → ReLU → Pool 2x2 → Affine 4320 -> 20');
+    expect(i.stdout).toMatch(/W1\s+\(30, 1, 5, 5\)/);
+    expectUsageError(
+      await run(['export', out, '--onnx', join(dir, 'conv.onnx')]),
+      'convnets are not supported yet',
+    );
+  }, 20_000);
 });

@@ -9,9 +9,12 @@ import {
   serializeNetwork,
 } from '../src/io/model.js';
 import { loadModel, loadParams, readSafetensorsFile, saveParams } from '../src/io/node.js';
+import { encodeOnnx } from '../src/io/onnx.js';
 import { decodeSafetensors, encodeSafetensors, SafetensorsError } from '../src/io/safetensors.js';
+import { DEEP_CONV_PARAMS, DeepConvNet } from '../src/nets/deep-conv-net.js';
 import { MultiLayerNet } from '../src/nets/multi-layer-net.js';
 import { MultiLayerNetExtend } from '../src/nets/multi-layer-net-extend.js';
+import { SimpleConvNet } from '../src/nets/simple-conv-net.js';
 import { random } from '../src/random/global.js';
 import { RandomState } from '../src/random/random-state.js';
 import { batch, bitsOf, netZoo, pythonRead, tempDir, trainSome } from './io-helpers.js';
@@ -164,8 +167,8 @@ describe('damaged model files', () => {
     );
     refuses({ ...base, metadata: { ...base.metadata, 'scratchnet.architecture': '{' } }, /is not valid JSON/);
     refuses(
-      withArch({ model: 'convnet' }),
-      /model: expected one of two-layer, two-layer-sigmoid, mlp, mlp-extend/,
+      withArch({ model: 'resnet' }),
+      /model: expected one of two-layer, two-layer-sigmoid, mlp, mlp-extend, convnet, deep-convnet/,
     );
     refuses(withArch({ inputSize: 0 }), /inputSize: expected an integer >= 1, got 0/);
     refuses(withArch({ hiddenSizeList: [4.5] }), /hiddenSizeList\[0\]: expected an integer >= 1/);
@@ -226,5 +229,83 @@ describe('damaged model files', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('conv net model files', () => {
+  const dir = tempDir();
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const nets = () => [
+    new SimpleConvNet({
+      inputDim: [1, 10, 10],
+      convParam: { filterNum: 4, filterSize: 3, pad: 0, stride: 1 },
+      hiddenSize: 8,
+      outputSize: 5,
+      weightInitStd: 0.1,
+      rng: new RandomState(1),
+      dtype: 'float32',
+    }),
+    new DeepConvNet({
+      inputDim: [1, 12, 12],
+      convParams: DEEP_CONV_PARAMS.map((p) => ({ ...p, filterNum: p.filterNum / 8 })),
+      hiddenSize: 6,
+      outputSize: 5,
+      dropoutRatio: 0.3,
+      rng: new RandomState(2),
+      dtype: 'float64',
+    }),
+  ];
+
+  for (const net of nets()) {
+    const name = net.constructor.name;
+    it(`${name}: save, load, predict bit for bit, same architecture`, () => {
+      const path = join(dir, `${name}.safetensors`);
+      const x = new RandomState(7).rand(4, net.inputSize);
+      saveParams(net, path);
+      const before = random.getState();
+      const back = loadParams(path, { rng: new RandomState(3) });
+      expect(random.getState(), 'loading draws nothing from the global random').toEqual(before);
+      expect(back.constructor).toBe(net.constructor);
+      expect(architectureOf(back)).toEqual(architectureOf(net));
+      expect((back as SimpleConvNet | DeepConvNet).architecture).toEqual(net.architecture);
+      for (const k of Object.keys(net.params))
+        expect(bitsOf(back.params[k].data)).toBe(bitsOf(net.params[k].copy().data));
+      expect(bitsOf(back.predict(x).data)).toBe(bitsOf(net.predict(x).data));
+      const d = describeSerialized(readSafetensorsFile(path));
+      expect(d.model).toBe(net instanceof DeepConvNet ? 'deep-convnet' : 'convnet');
+      expect(d.layers[0]).toMatch(/^Conv \d+x3x3/);
+      expect(d.parameterCount).toBe(Object.values(net.params).reduce((s, t) => s + t.size, 0));
+      expect(() => encodeOnnx(net)).toThrow(/ONNX export supports the MLPs; convnets are not supported yet/);
+    });
+  }
+
+  it('refuses damaged or hostile conv architectures before allocating', () => {
+    const base = serializeNetwork(nets()[0]);
+    const arch = JSON.parse(base.metadata['scratchnet.architecture']);
+    const withArch = (change: Record<string, unknown>) => ({
+      tensors: base.tensors,
+      metadata: { ...base.metadata, 'scratchnet.architecture': JSON.stringify({ ...arch, ...change }) },
+    });
+    const refuses = (s: Parameters<typeof networkFromSerialized>[0], pattern: RegExp) => {
+      expect(() => networkFromSerialized(s)).toThrow(ModelFileError);
+      expect(() => networkFromSerialized(s)).toThrow(pattern);
+      expect(() => describeSerialized(s)).toThrow(pattern);
+    };
+    refuses(withArch({ inputDim: [1, 10] }), /inputDim: expected \[C, H, W\]/);
+    refuses(withArch({ inputDim: [1, 10, 11] }), /inputSize: expected C\*H\*W = 110/);
+    refuses(withArch({ inputDim: [1, 1e6, 1e6] }), /inputDim\[1\]: expected an integer in 1\.\.65536/);
+    refuses(withArch({ hiddenSize: 2 ** 30, hiddenSizeList: [2 ** 30] }), /larger than this version loads/);
+    refuses(withArch({ convParam: { filterNum: 4, filterSize: 3, pad: 0 } }), /convParam\.stride/);
+    refuses(withArch({ convParam: { ...arch.convParam, filterSize: 4 } }), /even height and width/);
+    refuses(withArch({ convParams: [] }), /convParams: not a field of a convnet net/);
+    refuses(withArch({ activation: 'sigmoid' }), /activation: a convnet net uses 'relu'/);
+    refuses(withArch({ useDropout: true }), /useDropout: only an mlp-extend or deep-convnet net has it/);
+    refuses(withArch({ model: 'mlp' }), /inputDim: only the conv nets have it/);
+    const { W2, ...noW2 } = base.tensors;
+    refuses({ tensors: noW2, metadata: base.metadata }, /tensor 'W2' is missing/);
+    refuses(
+      { tensors: { ...base.tensors, W1: base.tensors.W2 }, metadata: base.metadata },
+      /tensor 'W1': expected shape \(4, 1, 3, 3\)/,
+    );
   });
 });

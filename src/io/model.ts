@@ -216,6 +216,32 @@ export interface ModelDescription {
 
 /** The layer list of an architecture, for display. */
 function layerList(a: NetArchitecture): string[] {
+  if ((a.model === 'convnet' || a.model === 'deep-convnet') && a.inputDim) {
+    const convs = a.model === 'convnet' ? (a.convParam ? [a.convParam] : []) : (a.convParams ?? []);
+    let [c, h, w] = a.inputDim;
+    const out: string[] = [];
+    convs.forEach((p, i) => {
+      const extra = `${p.pad ? ` pad ${p.pad}` : ''}${p.stride !== 1 ? ` stride ${p.stride}` : ''}`;
+      out.push(`Conv ${p.filterNum}x${p.filterSize}x${p.filterSize}${extra}`, 'ReLU');
+      c = p.filterNum;
+      h = Math.floor((h + 2 * p.pad - p.filterSize) / p.stride) + 1;
+      w = Math.floor((w + 2 * p.pad - p.filterSize) / p.stride) + 1;
+      if (a.model === 'convnet' || i % 2 === 1) {
+        out.push('Pool 2x2');
+        [h, w] = [Math.floor(h / 2), Math.floor(w / 2)];
+      }
+    });
+    const hidden = a.hiddenSizeList[0];
+    const drop = a.useDropout ? [`Dropout ${a.dropoutRatio} (${a.dropoutMode})`] : [];
+    out.push(
+      `Affine ${c * h * w} -> ${hidden}`,
+      'ReLU',
+      ...drop,
+      `Affine ${hidden} -> ${a.outputSize}`,
+      ...drop,
+    );
+    return [...out, 'Softmax'];
+  }
   const sizes = [a.inputSize, ...a.hiddenSizeList, a.outputSize];
   const act = a.activation === 'relu' ? 'ReLU' : 'Sigmoid';
   const out: string[] = [];

@@ -219,6 +219,11 @@ export interface EncodeOnnxOptions {
  */
 export function encodeOnnx(net: SerializableNet, options: EncodeOnnxOptions = {}): Uint8Array {
   const arch = architectureOf(net);
+  if (arch.model === 'convnet' || arch.model === 'deep-convnet') {
+    throw new TypeError(
+      `encodeOnnx: ONNX export supports the MLPs; convnets are not supported yet (got a ${arch.model})`,
+    );
+  }
   const g = new GraphBuilder();
   let x = 'input';
   if (net instanceof TwoLayerNetSigmoid) {
