@@ -94,7 +94,7 @@ export function describeNet(net: DemoNet): string {
 
 /**
  * The net as a model file's tensors and metadata (`serializeNetwork`), or null for a net model files
- * do not hold yet (the convolutional nets today; the demo saves them as soon as the library can).
+ * do not hold (a fallback: the library's model files hold the MLPs and the conv nets).
  */
 export function serializeIfSupported(net: DemoNet, extra?: ExtraMetadata): SerializedModel | null {
   if (!(net instanceof SimpleConvNet)) return serializeNetwork(net, extra);
