@@ -18,21 +18,17 @@
  * @module
  */
 import { fromData } from '../tensor/create.js';
-import { allocate, type DType, type TypedArray } from '../tensor/dtype.js';
-import { Tensor } from '../tensor/tensor.js';
+import type { Tensor } from '../tensor/tensor.js';
+import { boundedFill, RANDINT_BOUNDS, type RandintDType } from './bounded.js';
+import { type ChoiceOptions, sampleChoice } from './choice.js';
 import { libmLog } from './libm.js';
 import { describe, MT_STATE_LENGTH, MT19937 } from './mt19937.js';
+import { permute, shuffleInPlace } from './shuffle.js';
+import { checkInteger, checkNumber, type Size, shapeSize, toShape } from './size.js';
 
-/**
- * An output shape: a number for 1-D, an array for any rank (`[]` gives a 0-d tensor).
- *
- * @example
- * ```ts
- * rs.random(3);      // shape (3,)
- * rs.random([2, 3]); // shape (2, 3)
- * ```
- */
-export type Size = number | readonly number[];
+export type { RandintDType } from './bounded.js';
+export type { ChoiceOptions } from './choice.js';
+export type { Size } from './size.js';
 
 /**
  * A seed: an integer in [0, 2**32) (numpy's `init_genrand`) or a non-empty array of such integers
@@ -86,16 +82,6 @@ export type NumpyLegacyState = readonly [
 ];
 
 /**
- * Element types `randint` can produce. numpy's default (int64) draws the same numbers as `'int32'`.
- *
- * @example
- * ```ts
- * rs.randint(0, 256, 4, { dtype: 'uint8' });
- * ```
- */
-export type RandintDType = 'int32' | 'uint8' | 'bool';
-
-/**
  * Options of {@link RandomState.randint}.
  *
  * @example
@@ -108,178 +94,7 @@ export interface RandintOptions {
   dtype?: RandintDType;
 }
 
-/**
- * Options of {@link RandomState.choice}.
- *
- * @example
- * ```ts
- * rs.choice(5, 3, { replace: false, p: [0.1, 0, 0.3, 0.6, 0] });
- * ```
- */
-export interface ChoiceOptions {
-  /** Sample with replacement (default true). */
-  replace?: boolean;
-  /** Probability of each entry of `a` (non-negative, summing to 1); uniform when omitted. */
-  p?: ArrayLike<number> | Tensor;
-}
-
-const INT32_MIN = -2147483648;
-const INT32_LIMIT = 2147483648; // exclusive upper bound of randint's `high` for int32
 const TWO32 = 4294967296;
-/** numpy's tolerance for `sum(p) == 1`: sqrt of float64 / float32 machine epsilon. */
-const ATOL_FLOAT64 = Math.sqrt(2 ** -52);
-const ATOL_FLOAT32 = Math.sqrt(2 ** -23);
-
-const RANDINT_BOUNDS: Record<RandintDType, readonly [number, number]> = {
-  int32: [INT32_MIN, INT32_LIMIT],
-  uint8: [0, 256],
-  bool: [0, 2],
-};
-
-/** `(2, 3)` style, as numpy prints shapes. */
-function formatShape(shape: readonly number[]): string {
-  return shape.length === 1 ? `(${shape[0]},)` : `(${shape.join(', ')})`;
-}
-
-/** Validates a `size` argument and returns the shape. */
-function toShape(size: Size, method: string): number[] {
-  const dims = typeof size === 'number' ? [size] : size;
-  if (typeof size !== 'number' && (size === null || typeof size !== 'object' || !Array.isArray(dims))) {
-    throw new TypeError(`${method}: size must be a number or an array of numbers, got ${describe(size)}`);
-  }
-  const shape: number[] = [];
-  for (let i = 0; i < dims.length; i++) {
-    const d = dims[i];
-    if (typeof d !== 'number' || !Number.isInteger(d) || d < 0) {
-      const where = typeof size === 'number' ? 'size' : `size[${i}]`;
-      throw new RangeError(`${method}: ${where} must be a non-negative integer, got ${describe(d)}`);
-    }
-    shape.push(d);
-  }
-  return shape;
-}
-
-function shapeSize(shape: readonly number[]): number {
-  let n = 1;
-  for (const d of shape) n *= d;
-  return n;
-}
-
-function checkNumber(value: unknown, name: string, method: string): number {
-  if (typeof value !== 'number') {
-    throw new TypeError(`${method}: ${name} must be a number, got ${describe(value)}`);
-  }
-  return value;
-}
-
-function checkInteger(value: unknown, name: string, method: string): number {
-  if (typeof value !== 'number' || !Number.isInteger(value)) {
-    throw new TypeError(`${method}: ${name} must be an integer, got ${describe(value)}`);
-  }
-  return value;
-}
-
-/** Smallest 2**k - 1 >= x, for 0 <= x < 2**32. */
-function genMask(x: number): number {
-  let m = x;
-  m |= m >>> 1;
-  m |= m >>> 2;
-  m |= m >>> 4;
-  m |= m >>> 8;
-  m |= m >>> 16;
-  return m >>> 0;
-}
-
-/** Reads element `i` of a 1-D tensor through its strides. */
-function at1d(t: Tensor, i: number): number {
-  return t.data[t.offset + i * t.strides[0]];
-}
-
-/** A contiguous C-order copy of a tensor's elements, reading through shape, strides and offset. */
-function gather(t: Tensor): TypedArray {
-  const n = t.size;
-  const out = allocate(t.dtype, n);
-  if (n === 0) return out;
-  const { data, shape, strides, ndim } = t;
-  let pos = t.offset;
-  if (ndim === 0) {
-    out[0] = data[pos];
-    return out;
-  }
-  const idx = new Array<number>(ndim).fill(0);
-  for (let k = 0; k < n; k++) {
-    out[k] = data[pos];
-    for (let d = ndim - 1; d >= 0; d--) {
-      idx[d]++;
-      pos += strides[d];
-      if (idx[d] < shape[d]) break;
-      pos -= strides[d] * shape[d];
-      idx[d] = 0;
-    }
-  }
-  return out;
-}
-
-/** Offsets in `data`, relative to the start of a row, of the elements of one row (axes 1..n-1). */
-function rowOffsets(t: Tensor): Int32Array {
-  const { shape, strides, ndim } = t;
-  const inner = shape.slice(1);
-  const n = shapeSize(inner);
-  const out = new Int32Array(n);
-  if (n === 0) return out;
-  const idx = new Array<number>(ndim).fill(0);
-  let pos = 0;
-  for (let k = 0; k < n; k++) {
-    out[k] = pos;
-    for (let d = ndim - 1; d >= 1; d--) {
-      idx[d]++;
-      pos += strides[d];
-      if (idx[d] < shape[d]) break;
-      pos -= strides[d] * shape[d];
-      idx[d] = 0;
-    }
-  }
-  return out;
-}
-
-/** First index i with `x < cdf[i]` (numpy's `searchsorted(cdf, x, side='right')`). */
-function searchRight(cdf: Float64Array, x: number): number {
-  let lo = 0;
-  let hi = cdf.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (x < cdf[mid]) hi = mid;
-    else lo = mid + 1;
-  }
-  return lo;
-}
-
-/** Cumulative sum normalised by its last entry, as numpy's `cdf = p.cumsum(); cdf /= cdf[-1]`. */
-function normalisedCdf(p: Float64Array): Float64Array {
-  const cdf = new Float64Array(p.length);
-  let s = 0;
-  for (let i = 0; i < p.length; i++) {
-    s += p[i];
-    cdf[i] = s;
-  }
-  const last = cdf[cdf.length - 1];
-  for (let i = 0; i < cdf.length; i++) cdf[i] /= last;
-  return cdf;
-}
-
-/** numpy's `kahan_sum` used to validate `p`. */
-function kahanSum(p: Float64Array): number {
-  if (p.length === 0) return 0;
-  let sum = p[0];
-  let c = 0;
-  for (let i = 1; i < p.length; i++) {
-    const y = p[i] - c;
-    const t = sum + y;
-    c = t - sum - y;
-    sum = t;
-  }
-  return sum;
-}
 
 /** Fills an MT19937 key from the platform's entropy source, as numpy does for a missing seed. */
 function seedFromEntropy(mt: MT19937): void {
@@ -647,95 +462,17 @@ export class RandomState {
     const rng = high - 1 - low;
     if (size === undefined || size === null) {
       const out = dtype === 'int32' ? new Int32Array(1) : new Uint8Array(1);
-      this.boundedFill(out, low, rng, dtype);
+      boundedFill(this.mt, out, low, rng, dtype);
       return out[0];
     }
     const shape = toShape(size, 'randint');
     const n = shapeSize(shape);
     const out = dtype === 'int32' ? new Int32Array(n) : new Uint8Array(n);
-    this.boundedFill(out, low, rng, dtype);
+    boundedFill(this.mt, out, low, rng, dtype);
     return fromData(out, shape, dtype);
   }
 
-  /**
-   * numpy's `random_bounded_uint{32,8}_fill` / `random_bounded_bool_fill` with the masked method:
-   * `out[i] = off + v`, v uniform in [0, rng].
-   */
-  private boundedFill(out: Int32Array | Uint8Array, off: number, rng: number, dtype: RandintDType): void {
-    const mt = this.mt;
-    const n = out.length;
-    if (rng === 0) {
-      out.fill(off);
-      return;
-    }
-    if (dtype === 'int32') {
-      if (rng === 0xffffffff) {
-        for (let i = 0; i < n; i++) out[i] = off + mt.nextUint32();
-        return;
-      }
-      const mask = genMask(rng);
-      for (let i = 0; i < n; i++) {
-        let v: number;
-        do v = (mt.nextUint32() & mask) >>> 0;
-        while (v > rng);
-        out[i] = off + v;
-      }
-      return;
-    }
-    // 8-bit and bool outputs consume each 32-bit word in pieces (numpy's buffered_* helpers).
-    let buf = 0;
-    let bcnt = 0;
-    if (dtype === 'bool') {
-      for (let i = 0; i < n; i++) {
-        if (bcnt === 0) {
-          buf = mt.nextUint32();
-          bcnt = 31;
-        } else {
-          buf >>>= 1;
-          bcnt--;
-        }
-        out[i] = buf & 1;
-      }
-      return;
-    }
-    const mask = rng === 0xff ? 0xff : genMask(rng);
-    for (let i = 0; i < n; i++) {
-      let v: number;
-      do {
-        if (bcnt === 0) {
-          buf = mt.nextUint32();
-          bcnt = 3;
-        } else {
-          buf >>>= 8;
-          bcnt--;
-        }
-        v = buf & mask;
-      } while (v > rng);
-      out[i] = off + v;
-    }
-  }
-
-  /** numpy's `random_interval(max)`: uniform integer in [0, max] by masked rejection. */
-  private interval(max: number): number {
-    if (max === 0) return 0;
-    const mask = genMask(max);
-    let v: number;
-    do v = (this.mt.nextUint32() & mask) >>> 0;
-    while (v > max);
-    return v;
-  }
-
   // ------------------------------------------------------------------ permutations
-
-  /** Fisher-Yates on a contiguous 1-D array, numpy's `_shuffle_raw` order. */
-  private shuffleArray(a: { [i: number]: number; length: number }): void {
-    for (let i = a.length - 1; i > 0; i--) {
-      const j = this.interval(i);
-      const t = a[j];
-      a[j] = a[i];
-      a[i] = t;
-    }
-  }
 
   /**
    * Shuffles `x` in place along its first axis (numpy's legacy `shuffle`): rows of an n-D tensor are
@@ -751,50 +488,7 @@ export class RandomState {
    * ```
    */
   shuffle(x: Tensor | unknown[]): void {
-    if (Array.isArray(x)) {
-      for (let i = x.length - 1; i > 0; i--) {
-        const j = this.interval(i);
-        const t = x[j];
-        x[j] = x[i];
-        x[i] = t;
-      }
-      return;
-    }
-    if (!(x instanceof Tensor)) {
-      throw new TypeError(`shuffle: x must be a Tensor or an array, got ${describe(x)}`);
-    }
-    if (x.ndim === 0) {
-      throw new TypeError('shuffle: x must be at least 1-dimensional, got a 0-d tensor (shape ())');
-    }
-    if (x.size === 0) return; // numpy: shuffling an empty array is a no-op (no draws)
-    const n = x.shape[0];
-    const data = x.data;
-    const s0 = x.strides[0];
-    const base = x.offset;
-    if (x.ndim === 1) {
-      for (let i = n - 1; i > 0; i--) {
-        const j = this.interval(i);
-        const pi = base + i * s0;
-        const pj = base + j * s0;
-        const t = data[pj];
-        data[pj] = data[pi];
-        data[pi] = t;
-      }
-      return;
-    }
-    // n-D: numpy copies row j to a buffer, row i to row j, the buffer to row i.
-    const offs = rowOffsets(x);
-    const m = offs.length;
-    const buf = allocate(x.dtype, m);
-    for (let i = n - 1; i > 0; i--) {
-      const j = this.interval(i);
-      if (i === j) continue;
-      const pi = base + i * s0;
-      const pj = base + j * s0;
-      for (let k = 0; k < m; k++) buf[k] = data[pj + offs[k]];
-      for (let k = 0; k < m; k++) data[pj + offs[k]] = data[pi + offs[k]];
-      for (let k = 0; k < m; k++) data[pi + offs[k]] = buf[k];
-    }
+    shuffleInPlace(this.mt, x);
   }
 
   /**
@@ -810,37 +504,7 @@ export class RandomState {
    * ```
    */
   permutation(x: number | Tensor): Tensor {
-    if (typeof x === 'number') {
-      if (!Number.isInteger(x) || x < 0 || x > INT32_LIMIT) {
-        throw new RangeError(`permutation: x must be a non-negative integer (or a tensor), got ${x}`);
-      }
-      const a = new Int32Array(x);
-      for (let i = 0; i < x; i++) a[i] = i;
-      this.shuffleArray(a);
-      return fromData(a, [x], 'int32');
-    }
-    if (!(x instanceof Tensor)) {
-      throw new TypeError(`permutation: x must be an integer or a Tensor, got ${describe(x)}`);
-    }
-    if (x.ndim < 1) {
-      throw new TypeError('permutation: x must be an integer or at least 1-dimensional, got a 0-d tensor');
-    }
-    const src = gather(x);
-    if (x.ndim === 1) {
-      // numpy: copy, then shuffle the copy
-      const copy = fromData(src, x.shape, x.dtype);
-      this.shuffle(copy);
-      return copy;
-    }
-    // numpy: shuffle arange(n), then take those rows (so even empty rows consume draws).
-    const n = x.shape[0];
-    const order = new Int32Array(n);
-    for (let i = 0; i < n; i++) order[i] = i;
-    this.shuffleArray(order);
-    const rowLen = n === 0 ? 0 : src.length / n;
-    const out = allocate(x.dtype, src.length);
-    for (let r = 0; r < n; r++) out.set(src.subarray(order[r] * rowLen, (order[r] + 1) * rowLen), r * rowLen);
-    return fromData(out, x.shape, x.dtype);
+    return permute(this.mt, x);
   }
 
   // ------------------------------------------------------------------ choice
@@ -868,167 +532,6 @@ export class RandomState {
   choice(a: number | ArrayLike<number> | Tensor, size: Size, options?: ChoiceOptions): Tensor;
   choice(a: number | ArrayLike<number> | Tensor, size?: Size, options?: ChoiceOptions): number | Tensor;
   choice(a: number | ArrayLike<number> | Tensor, size?: Size, options: ChoiceOptions = {}): number | Tensor {
-    const { replace = true, p } = options;
-    const isScalar = size === undefined || size === null;
-    const shape = isScalar ? [] : toShape(size, 'choice');
-    const count = shapeSize(shape);
-
-    // Population.
-    let popSize: number;
-    let values: ((i: number) => number) | null = null;
-    let outDType: DType = 'int32';
-    if (typeof a === 'number') {
-      if (!Number.isInteger(a)) {
-        throw new TypeError(`choice: a must be 1-dimensional or an integer, got ${a}`);
-      }
-      if (a <= 0 && (isScalar || count !== 0)) {
-        throw new RangeError(`choice: a must be greater than 0 unless no samples are taken, got ${a}`);
-      }
-      if (a > INT32_LIMIT) {
-        throw new RangeError(`choice: a=${a} is too large: indices must fit int32 (a <= ${INT32_LIMIT})`);
-      }
-      popSize = a;
-    } else if (a instanceof Tensor) {
-      if (a.ndim !== 1) {
-        throw new RangeError(`choice: a must be 1-dimensional, got shape ${formatShape(a.shape)}`);
-      }
-      popSize = a.shape[0];
-      values = (i) => at1d(a, i);
-      outDType = a.dtype;
-    } else if (a !== null && typeof a === 'object' && typeof a.length === 'number') {
-      popSize = a.length;
-      for (let i = 0; i < popSize; i++) {
-        if (typeof a[i] !== 'number') {
-          throw new TypeError(`choice: a must be 1-dimensional (numbers), got a[${i}] = ${describe(a[i])}`);
-        }
-      }
-      values = (i) => a[i];
-      outDType = 'float64';
-    } else {
-      throw new TypeError(
-        `choice: a must be an integer, an array of numbers or a 1-D Tensor, got ${describe(a)}`,
-      );
-    }
-    if (values !== null && popSize === 0 && (isScalar || count !== 0)) {
-      throw new RangeError("choice: 'a' cannot be empty unless no samples are taken");
-    }
-
-    // Probabilities.
-    let probs: Float64Array | null = null;
-    if (p !== undefined && p !== null) {
-      probs = this.checkP(p, popSize);
-    }
-
-    // Sampling.
-    const idx = new Int32Array(count);
-    if (replace) {
-      if (probs !== null) {
-        const cdf = normalisedCdf(probs);
-        for (let k = 0; k < idx.length; k++) idx[k] = searchRight(cdf, this.mt.nextDouble());
-      } else {
-        // numpy: randint(0, pop_size, size=shape)
-        if (popSize <= 0 && count > 0) {
-          throw new RangeError(
-            `choice: a must be greater than 0 unless no samples are taken, got ${popSize}`,
-          );
-        }
-        if (count > 0) this.boundedFill(idx, 0, popSize - 1, 'int32');
-      }
-    } else {
-      if (count > popSize) {
-        throw new RangeError(
-          `choice: cannot take a larger sample than the population when replace is false (size ${count} > population ${popSize})`,
-        );
-      }
-      if (probs !== null) {
-        this.choiceWithoutReplacement(probs, idx);
-      } else {
-        const perm = new Int32Array(popSize);
-        for (let i = 0; i < popSize; i++) perm[i] = i;
-        this.shuffleArray(perm);
-        idx.set(perm.subarray(0, idx.length));
-      }
-    }
-
-    if (isScalar) return values === null ? idx[0] : values(idx[0]);
-    if (values === null) return fromData(idx, shape, 'int32');
-    const out = allocate(outDType, count);
-    for (let k = 0; k < count; k++) out[k] = values(idx[k]);
-    return fromData(out, shape, outDType);
-  }
-
-  /** Validates `p` as numpy does, returning it as float64. */
-  private checkP(p: ArrayLike<number> | Tensor, popSize: number): Float64Array {
-    let probs: Float64Array;
-    let atol = ATOL_FLOAT64;
-    if (p instanceof Tensor) {
-      if (p.ndim !== 1) {
-        throw new RangeError(`choice: p must be 1-dimensional, got shape ${formatShape(p.shape)}`);
-      }
-      probs = new Float64Array(p.shape[0]);
-      for (let i = 0; i < probs.length; i++) probs[i] = at1d(p, i);
-      if (p.dtype === 'float32') atol = Math.max(atol, ATOL_FLOAT32);
-    } else if (p !== null && typeof p === 'object' && typeof p.length === 'number') {
-      probs = new Float64Array(p.length);
-      for (let i = 0; i < probs.length; i++) {
-        const v = p[i];
-        if (typeof v !== 'number')
-          throw new TypeError(`choice: p[${i}] must be a number, got ${describe(v)}`);
-        probs[i] = v;
-      }
-      if (p instanceof Float32Array) atol = Math.max(atol, ATOL_FLOAT32);
-    } else {
-      throw new TypeError(`choice: p must be an array of probabilities or a 1-D Tensor, got ${describe(p)}`);
-    }
-    if (probs.length !== popSize) {
-      throw new RangeError(
-        `choice: 'a' and 'p' must have the same size, got a of size ${popSize} and p of size ${probs.length}`,
-      );
-    }
-    const sum = kahanSum(probs);
-    if (Number.isNaN(sum)) {
-      const i = probs.findIndex((v) => Number.isNaN(v));
-      throw new RangeError(`choice: probabilities contain NaN (p[${i}] = ${probs[i]})`);
-    }
-    const neg = probs.findIndex((v) => v < 0);
-    if (neg >= 0) {
-      throw new RangeError(`choice: probabilities must be non-negative, got p[${neg}] = ${probs[neg]}`);
-    }
-    if (Math.abs(sum - 1) > atol) {
-      throw new RangeError(`choice: probabilities must sum to 1, got sum(p) = ${sum} (tolerance ${atol})`);
-    }
-    return probs;
-  }
-
-  /** numpy's legacy loop for `choice(..., replace=False, p=p)`; fills `found`. */
-  private choiceWithoutReplacement(p0: Float64Array, found: Int32Array): void {
-    const size = found.length;
-    let nonzero = 0;
-    for (const v of p0) if (v > 0) nonzero++;
-    if (nonzero < size) {
-      throw new RangeError(
-        `choice: fewer non-zero entries in p (${nonzero}) than size (${size}) when replace is false`,
-      );
-    }
-    const p = Float64Array.from(p0);
-    const seen = new Uint8Array(p.length);
-    let nUniq = 0;
-    while (nUniq < size) {
-      const m = size - nUniq;
-      const x = new Float64Array(m);
-      for (let k = 0; k < m; k++) x[k] = this.mt.nextDouble();
-      for (let k = 0; k < nUniq; k++) p[found[k]] = 0;
-      const cdf = normalisedCdf(p);
-      // np.unique(new, return_index=True) + sort of the indices = distinct values in order of first
-      // appearance.
-      seen.fill(0);
-      for (let k = 0; k < m; k++) {
-        const v = searchRight(cdf, x[k]);
-        if (!seen[v]) {
-          seen[v] = 1;
-          found[nUniq++] = v;
-        }
-      }
-    }
+    return sampleChoice(this.mt, a, size, options);
   }
 }

@@ -25,7 +25,7 @@ import {
   parseFlags,
 } from '../args.js';
 import { firstLine, type LoadedData, loadData, toJson, writeOutput } from '../common.js';
-import { type CliIO, clock, duration, grouped, percent, type Style, styleFor } from '../io.js';
+import { type CliIO, duration, grouped, percent, styleFor } from '../io.js';
 import {
   buildNet,
   type CliNet,
@@ -36,7 +36,9 @@ import {
 } from '../model-config.js';
 import { curvesSvg, type EvalPoint } from '../plot.js';
 import { Progress } from '../progress.js';
+import { checkNewRunDir, defaultRunDir } from '../run-dir.js';
 import { PngUnavailableError, renderPng } from '../svg.js';
+import { type EpochRow, epochHeader, epochLine, evalSteps, historyCsv, meanLoss } from '../train-history.js';
 
 /** Default learning rate of each optimizer (the book's choices for MNIST). */
 export const DEFAULT_LR: Record<OptimizerName, number> = {
@@ -195,86 +197,6 @@ function readRunConfig(flags: ParsedFlags): RunConfig {
     data: v.data === undefined ? 'embedded' : resolve(v.data),
     checkpointEvery,
   };
-}
-
-/** `runs/2026-11-29T01-10-05` (a suffix when it exists). */
-function defaultRunDir(): string {
-  const d = new Date();
-  const p = (n: number) => String(n).padStart(2, '0');
-  const stamp = `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}T${p(d.getHours())}-${p(d.getMinutes())}-${p(d.getSeconds())}`;
-  let dir = join('runs', stamp);
-  for (let i = 2; fs.existsSync(dir); i++) dir = join('runs', `${stamp}-${i}`);
-  return dir;
-}
-
-/** Refuses to write a new run over an existing one. */
-function checkNewRunDir(dir: string): void {
-  let stat: fs.Stats | null = null;
-  try {
-    stat = fs.statSync(dir);
-  } catch {
-    return;
-  }
-  if (!stat.isDirectory()) throw new CliError(`scratchnet train: --out: '${dir}' exists and is not a folder`);
-  for (const f of ['run.json', 'model.safetensors', CHECKPOINT_FILE]) {
-    if (fs.existsSync(join(dir, f))) {
-      throw new CliError(
-        `scratchnet train: --out: '${dir}' already holds a run (${f}); choose another folder, or continue it with --resume ${dir}`,
-      );
-    }
-  }
-}
-
-/** The steps (1-based) at which the Trainer evaluates, the first `count` of them. */
-function evalSteps(stepsPerEpoch: number, maxIter: number, count: number): number[] {
-  const out: number[] = [];
-  for (let iter = 0; out.length < count && iter <= Math.max(maxIter, count * stepsPerEpoch + 1); iter++) {
-    if (iter % stepsPerEpoch === 0) out.push(iter + 1);
-  }
-  return out;
-}
-
-interface EpochRow {
-  epoch: number;
-  step: number;
-  loss: number;
-  trainAcc: number;
-  testAcc: number;
-  seconds: number | null;
-}
-
-function epochHeader(style: Style): string {
-  return style.dim(' epoch    step    loss   train acc   test acc    time');
-}
-
-function epochLine(r: EpochRow, maxIter: number, style: Style): string {
-  const w = Math.max(4, String(maxIter).length);
-  const time = r.seconds === null ? '' : clock(r.seconds).padStart(7);
-  return `${String(r.epoch).padStart(6)}  ${String(r.step).padStart(w + 2)}  ${r.loss.toFixed(4).padStart(6)}  ${percent(r.trainAcc).padStart(10)}  ${style.bold(percent(r.testAcc).padStart(9))}  ${time}`;
-}
-
-/** Mean of `loss[from..to)` (steps are 1-based: loss[i] is step i+1). */
-function meanLoss(loss: readonly number[], from: number, to: number): number {
-  let s = 0;
-  let n = 0;
-  for (let i = Math.max(0, from); i < Math.min(loss.length, to); i++) {
-    s += loss[i];
-    n++;
-  }
-  return n === 0 ? Number.NaN : s / n;
-}
-
-function historyCsv(loss: readonly number[], evals: readonly EvalPoint[], stepsPerEpoch: number): string {
-  const byStep = new Map<number, EvalPoint>();
-  for (const e of evals) byStep.set(e.step, e);
-  const lines = ['step,epoch,loss,train_acc,test_acc'];
-  loss.forEach((l, i) => {
-    const step = i + 1;
-    const e = byStep.get(step);
-    const epoch = Number((step / stepsPerEpoch).toFixed(4)); // epochs done, as the plot's x axis
-    lines.push(`${step},${epoch},${l},${e ? e.trainAcc : ''},${e ? e.testAcc : ''}`);
-  });
-  return `${lines.join('\n')}\n`;
 }
 
 /** Runs `scratchnet train`. */
