@@ -22,50 +22,30 @@
  *
  * Run: npx tsx examples/ch7-train-convnet.ts [--epochs 20] [--seed 0] [--dtype float32] [--out simple-convnet.safetensors]
  */
-import { readFileSync, writeFileSync } from 'node:fs';
-import { DeepConvNet, loadMnist, random, SimpleConvNet, Trainer, zeros } from '../src/index.js';
-import { decodeSafetensors, encodeSafetensors } from '../src/io/safetensors.js';
+import { DeepConvNet, loadMnist, random, SimpleConvNet, Trainer } from '../src/index.js';
+import { loadParams, saveParams } from '../src/node.js';
 import { isMain, parseConvTrainArgs } from './common.js';
 
 /** Either conv net. */
 export type ConvNet = SimpleConvNet | DeepConvNet;
 
-const META_KEY = 'scratchnet.convnet';
-
 /**
- * Saves a conv net's parameters and architecture as a safetensors file (metadata
- * `scratchnet.convnet`: `{ model: 'convnet' | 'deep-convnet', architecture }`).
+ * Saves a conv net as a scratchnet model file (safetensors; `scratchnet info/eval` read it too).
  * @example saveConvNet(net, 'simple-convnet.safetensors')
  */
 export function saveConvNet(net: ConvNet, path: string): void {
-  const model = net instanceof DeepConvNet ? 'deep-convnet' : 'convnet';
-  const meta = { [META_KEY]: JSON.stringify({ model, architecture: net.architecture }) };
-  writeFileSync(path, encodeSafetensors({ ...net.params }, meta));
+  saveParams(net, path);
 }
 
 /**
- * Reads a file written by {@link saveConvNet}: rebuilds the net (drawing nothing from any random
- * source) and sets its parameters.
+ * Reads a file written by {@link saveConvNet} (or `scratchnet train --model convnet`): the net,
+ * rebuilt from the file alone.
  * @example const net = loadConvNet('simple-convnet.safetensors');
  */
 export function loadConvNet(path: string): ConvNet {
-  const { tensors, metadata } = decodeSafetensors(new Uint8Array(readFileSync(path)));
-  const json = metadata[META_KEY];
-  if (json === undefined) throw new Error(`${path}: not a conv net file (no '${META_KEY}' metadata)`);
-  const { model, architecture } = JSON.parse(json);
-  const rng = {
-    randn: (...shape: number[]) => zeros(shape),
-    rand: (...shape: number[]) => random.rand(...(shape as [number])),
-  };
-  const options = { ...architecture, rng } as never;
-  const net: ConvNet = model === 'deep-convnet' ? new DeepConvNet(options) : new SimpleConvNet(options);
-  for (const key of Object.keys(net.params)) {
-    const t = tensors[key];
-    if (t === undefined) throw new Error(`${path}: tensor '${key}' is missing`);
-    const p = net.params[key];
-    if (t.shape.join() !== p.shape.join())
-      throw new Error(`${path}: tensor '${key}' has shape (${t.shape}), the net's is (${p.shape})`);
-    p.assign(t); // in place: the layers keep their (kernel-resident) storage; casts to the net's dtype
+  const net = loadParams(path);
+  if (!(net instanceof SimpleConvNet || net instanceof DeepConvNet)) {
+    throw new Error(`${path}: not a conv net file (it holds another kind of network)`);
   }
   return net;
 }
@@ -89,13 +69,13 @@ export interface TrainConvNetOptions {
 }
 
 /** The Trainer's per-epoch accuracies, the final test accuracy, the time, and the trained net. */
-export interface TrainConvNetResult {
+export interface TrainConvNetResult<N extends ConvNet = SimpleConvNet> {
   trainAccList: number[];
   testAccList: number[];
   testAcc: number;
   seconds: number;
   steps: number;
-  network: SimpleConvNet;
+  network: N;
 }
 
 export async function main(options: TrainConvNetOptions = {}): Promise<TrainConvNetResult> {
@@ -107,12 +87,6 @@ export async function main(options: TrainConvNetOptions = {}): Promise<TrainConv
     log = console.log,
   } = options;
   random.seed(seed);
-  const data = await loadMnist({ flatten: false });
-  const n = options.trainSize ?? data.xTrain.shape[0];
-  const xTrain = data.xTrain.slice({ stop: n });
-  const tTrain = data.tTrain.slice({ stop: n });
-  const { xTest, tTest } = data;
-
   const network = new SimpleConvNet({
     inputDim: [1, 28, 28],
     convParam: { filterNum: 30, filterSize: 5, pad: 0, stride: 1 },
@@ -121,7 +95,27 @@ export async function main(options: TrainConvNetOptions = {}): Promise<TrainConv
     weightInitStd: 0.01,
     dtype,
   });
-  const trainer = new Trainer(network, xTrain, tTrain, xTest, tTest, {
+  return trainConvNet(network, { ...options, epochs, evaluateSampleNumPerEpoch, log });
+}
+
+/**
+ * The chapter 7 and 8 training run: the embedded digits as (N, 1, 28, 28), the book's Trainer
+ * settings (Adam lr 0.001, batch 100), a timing line, and the parameters saved to `out`.
+ */
+export async function trainConvNet<N extends ConvNet>(
+  network: N,
+  options: TrainConvNetOptions & {
+    epochs: number;
+    evaluateSampleNumPerEpoch: number;
+    log: (line: string) => void;
+  },
+): Promise<TrainConvNetResult<N>> {
+  const { epochs, evaluateSampleNumPerEpoch, log } = options;
+  const data = await loadMnist({ flatten: false });
+  const n = options.trainSize ?? data.xTrain.shape[0];
+  const xTrain = data.xTrain.slice({ stop: n });
+  const tTrain = data.tTrain.slice({ stop: n });
+  const trainer = new Trainer(network, xTrain, tTrain, data.xTest, data.tTest, {
     epochs,
     miniBatchSize: 100,
     optimizer: 'Adam',

@@ -19,37 +19,15 @@
  *
  * Run: npx tsx examples/ch8-deep-convnet.ts [--epochs 20] [--seed 0] [--out deep-convnet.safetensors]
  */
-import { DeepConvNet, loadMnist, random, Trainer } from '../src/index.js';
-import { saveConvNet } from './ch7-train-convnet.js';
+import { DeepConvNet, random } from '../src/index.js';
+import { type TrainConvNetOptions, type TrainConvNetResult, trainConvNet } from './ch7-train-convnet.js';
 import { isMain, parseConvTrainArgs } from './common.js';
 
-/** Options of {@link main}. */
-export interface DeepConvNetOptions {
-  /** Trainer epochs (the book: 20). */
-  epochs?: number;
-  /** Seed of the global `random`; default 0. */
-  seed?: number;
-  /** Parameter dtype; default 'float32'. */
-  dtype?: 'float32' | 'float64';
-  /** Use only the first this-many training digits (default all 8,000). */
-  trainSize?: number;
-  /** The Trainer's `evaluateSampleNumPerEpoch`; default 1000, as the book. */
-  evaluateSampleNumPerEpoch?: number;
-  /** Where to save the parameters (default: not saved). */
-  out?: string;
-  /** Where lines go; default `console.log`. */
-  log?: (line: string) => void;
-}
+/** Options of {@link main} (those of the chapter 7 run). */
+export type DeepConvNetOptions = TrainConvNetOptions;
 
 /** The Trainer's per-epoch accuracies, the final test accuracy, the time, and the trained net. */
-export interface DeepConvNetResult {
-  trainAccList: number[];
-  testAccList: number[];
-  testAcc: number;
-  seconds: number;
-  steps: number;
-  network: DeepConvNet;
-}
+export type DeepConvNetResult = TrainConvNetResult<DeepConvNet>;
 
 export async function main(options: DeepConvNetOptions = {}): Promise<DeepConvNetResult> {
   const {
@@ -60,38 +38,7 @@ export async function main(options: DeepConvNetOptions = {}): Promise<DeepConvNe
     log = console.log,
   } = options;
   random.seed(seed);
-  const data = await loadMnist({ flatten: false });
-  const n = options.trainSize ?? data.xTrain.shape[0];
-  const xTrain = data.xTrain.slice({ stop: n });
-  const tTrain = data.tTrain.slice({ stop: n });
-
-  const network = new DeepConvNet({ dtype });
-  const trainer = new Trainer(network, xTrain, tTrain, data.xTest, data.tTest, {
-    epochs,
-    miniBatchSize: 100,
-    optimizer: 'Adam',
-    optimizerParam: { lr: 0.001 },
-    evaluateSampleNumPerEpoch,
-    logger: log,
-  });
-  const t0 = performance.now();
-  const { testAcc } = trainer.train();
-  const seconds = (performance.now() - t0) / 1000;
-  log(
-    `${trainer.maxIter} steps in ${seconds.toFixed(1)} s (${((1000 * seconds) / trainer.maxIter).toFixed(0)} ms per step with the evaluations)`,
-  );
-  if (options.out) {
-    saveConvNet(network, options.out);
-    log(`Saved Network Parameters to ${options.out}`);
-  }
-  return {
-    trainAccList: [...trainer.trainAccList],
-    testAccList: [...trainer.testAccList],
-    testAcc,
-    seconds,
-    steps: trainer.maxIter,
-    network,
-  };
+  return trainConvNet(new DeepConvNet({ dtype }), { ...options, epochs, evaluateSampleNumPerEpoch, log });
 }
 
 if (isMain(import.meta.url)) {
