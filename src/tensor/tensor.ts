@@ -28,7 +28,7 @@ import {
   normalizeAxis,
   shapesEqual,
 } from './shape.js';
-import { type Index, noCopyStrides, resolveReshape, sliceView } from './view.js';
+import { elementOffset, type Index, noCopyStrides, resolveReshape, sliceView } from './view.js';
 
 /** The typed-array kind that stores `dtype` (bool is stored as uint8 bytes). */
 function storageOf(dtype: DType): DType {
@@ -137,21 +137,7 @@ export class Tensor {
 
   /** Offset in `data` of the element at `idx` (negative indices count from the end). */
   indexOf(idx: readonly number[]): number {
-    if (idx.length !== this.ndim) {
-      throw new RangeError(
-        `index: expected ${this.ndim} indices for shape ${formatShape(this.shape)}, got ${idx.length}`,
-      );
-    }
-    let o = this.offset;
-    for (let i = 0; i < idx.length; i++) {
-      const n = this.shape[i];
-      let j = idx[i];
-      if (!Number.isInteger(j)) throw new TypeError(`index ${j} is not an integer (axis ${i})`);
-      if (j < -n || j >= n) throw new RangeError(`index ${j} is out of bounds for axis ${i} with size ${n}`);
-      if (j < 0) j += n;
-      o += j * this.strides[i];
-    }
-    return o;
+    return elementOffset(this.shape, this.strides, this.offset, idx);
   }
 
   /**

@@ -171,10 +171,7 @@ export function sliceView(
     const n = shape[axis];
     const st = strides[axis];
     if (typeof s === 'number') {
-      if (!Number.isInteger(s)) throw new TypeError(`index ${s} is not an integer (axis ${axis})`);
-      if (s < -n || s >= n)
-        throw new RangeError(`index ${s} is out of bounds for axis ${axis} with size ${n}`);
-      offset += (s < 0 ? s + n : s) * st;
+      offset += normalizeIndex(s, n, axis) * st;
     } else {
       const sl = typeof s === 'string' ? parseSlice(s) : s;
       if (sl === null)
@@ -187,4 +184,34 @@ export function sliceView(
     axis++;
   }
   return { shape: outShape, strides: outStrides, offset };
+}
+
+/**
+ * An integer index on an axis of length `n` (negative counts from the end), with numpy's errors.
+ * @example normalizeIndex(-1, 5, 0) // 4
+ */
+export function normalizeIndex(j: number, n: number, axis: number): number {
+  if (!Number.isInteger(j)) throw new TypeError(`index ${j} is not an integer (axis ${axis})`);
+  if (j < -n || j >= n) throw new RangeError(`index ${j} is out of bounds for axis ${axis} with size ${n}`);
+  return j < 0 ? j + n : j;
+}
+
+/**
+ * Where in storage the element at `idx` lies, for a tensor of `shape`/`strides`/`offset`.
+ * @example elementOffset([2, 3], [3, 1], 0, [1, -1]) // 5
+ */
+export function elementOffset(
+  shape: readonly number[],
+  strides: readonly number[],
+  offset: number,
+  idx: readonly number[],
+): number {
+  if (idx.length !== shape.length) {
+    throw new RangeError(
+      `index: expected ${shape.length} indices for shape ${formatShape(shape)}, got ${idx.length}`,
+    );
+  }
+  let o = offset;
+  for (let i = 0; i < idx.length; i++) o += normalizeIndex(idx[i], shape[i], i) * strides[i];
+  return o;
 }
