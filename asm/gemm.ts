@@ -15,13 +15,11 @@
 // The sum over the depth is accumulated in T in increasing p within a block; blocks are added to C.
 // beta == 0 means C is not read (NaN in C does not leak), as in BLAS.
 //
-// Sparse A (see sparseGemm below): when A is mostly exact zeros (MNIST images are about 80% zeros:
-// the first layer's x), the product skips them. The result is bit for bit the dense one: the same
-// non-zero terms are added in the same order, and a skipped term is an exact ±0 that would not have
-// changed the sum (op(B) is checked to be finite first; otherwise the dense path runs, so that
-// 0 * inf = NaN still reaches C).
+// Sparse A (asm/sparse.ts): when A is mostly exact zeros (MNIST images are about 80% zeros: the
+// first layer's x), the product skips them, with the same bits as the dense path.
 import { sigmoidImpl } from './elementwise';
 import { lanes, loadSplat, madd } from './simd';
+import { SPARSE_BYTES, sparseGemm, sparseReuses } from './sparse';
 
 /** Rows of the micro-kernel. */
 const MR: i32 = 4;
@@ -31,9 +29,6 @@ const KC_MAX: i32 = 1024;
 const B_BLOCK_BYTES: i32 = 512 * 1024;
 /** Bytes of the rows of A that one pass over the panels of a block of B reuses (L2). */
 const A_BLOCK_BYTES: i32 = 256 * 1024;
-
-/** Bytes of the sparse path's workspace: A in compressed rows, padded copies of B and C. */
-const SPARSE_BYTES: i32 = 6 * 1024 * 1024;
 
 /** Whether the sparse path may run (tests turn it off to compare the two paths). */
 let sparseEnabled: bool = true;
@@ -277,330 +272,6 @@ function epilogue<T>(m: i32, n: i32, c: usize, ldc: i32, bias: usize, act: i32):
 }
 
 
-// ---------------------------------------------------------------------------- sparse A
-
-/**
- * Compresses the rows of the stored matrix A (rows x cols, leading dimension lda) into CSR form:
- * start[r] .. start[r+1] index the non-zero elements of row r (column in idx, value in val), in
- * increasing column order. NaN counts as non-zero, ±0 as zero. Returns false (abandoning) when more
- * than `cap` elements are non-zero.
- */
-function compress<T>(rows: i32, cols: i32, a: usize, lda: i32, start: usize, idx: usize, val: usize, cap: i32): bool {
-  const S = sizeof<T>();
-  const L = lanes<T>();
-  const zero = v128.splat<T>(0 as T);
-  let count = 0;
-  for (let r = 0; r < rows; r++) {
-    store<i32>(start + (r as usize) * 4, count);
-    const row = a + (r as usize) * (lda as usize) * S;
-    let j = 0;
-    for (; j + L <= cols; j += L) {
-      const v = v128.load(row + (j as usize) * S);
-      let bits = sizeof<T>() == 4 ? i32x4.bitmask(v128.ne<T>(v, zero)) : i64x2.bitmask(v128.ne<T>(v, zero));
-      if (bits == 0) continue;
-      if (count + L > cap) return false;
-      while (bits != 0) {
-        const lane = ctz(bits);
-        bits &= bits - 1;
-        store<i32>(idx + (count as usize) * 4, j + lane);
-        store<T>(val + (count as usize) * S, load<T>(row + ((j + lane) as usize) * S));
-        count++;
-      }
-    }
-    for (; j < cols; j++) {
-      const v = load<T>(row + (j as usize) * S);
-      if (v != (0 as T)) {
-        if (count >= cap) return false;
-        store<i32>(idx + (count as usize) * 4, j);
-        store<T>(val + (count as usize) * S, v);
-        count++;
-      }
-    }
-  }
-  store<i32>(start + (rows as usize) * 4, count);
-  return true;
-}
-
-/**
- * Compresses the columns of the stored matrix A (rows x cols, leading dimension lda), that is the
- * rows of its transpose, into CSR form: start[j] .. start[j+1] index the non-zeros of column j
- * (row in idx, value in val), in increasing row order. Counts per column first (vectorized), then
- * places the entries. Returns false when more than `cap` elements are non-zero.
- */
-function compressColumns<T>(rows: i32, cols: i32, a: usize, lda: i32, start: usize, idx: usize, val: usize, cap: i32): bool {
-  const S = sizeof<T>();
-  const L = lanes<T>();
-  const zero = v128.splat<T>(0 as T);
-  // counts at start[1 .. cols] (i32; start is padded to whole vectors past cols + 1)
-  memory.fill(start, 0, ((cols + 1 + 4) as usize) * 4);
-  const counts = start + 4;
-  for (let r = 0; r < rows; r++) {
-    const row = a + (r as usize) * (lda as usize) * S;
-    let j = 0;
-    if (sizeof<T>() == 4) {
-      for (; j + 4 <= cols; j += 4) {
-        const q = counts + (j as usize) * 4;
-        v128.store(q, i32x4.sub(v128.load(q), v128.ne<f32>(v128.load(row + (j as usize) * 4), zero)));
-      }
-    }
-    for (; j < cols; j++) {
-      if (load<T>(row + (j as usize) * S) != (0 as T)) {
-        const q = counts + (j as usize) * 4;
-        store<i32>(q, load<i32>(q) + 1);
-      }
-    }
-  }
-  // prefix sums: start[j] = first slot of column j (start[cols] = the total)
-  let total = 0;
-  for (let j = 0; j < cols; j++) {
-    const c = load<i32>(counts + (j as usize) * 4);
-    store<i32>(start + (j as usize) * 4, total);
-    total += c;
-  }
-  store<i32>(start + (cols as usize) * 4, total);
-  if (total > cap) return false;
-  // place the entries, using start[j + 1]'s slot as column j's cursor (shifted back afterwards)
-  for (let j = cols; j > 0; j--) store<i32>(start + (j as usize) * 4, load<i32>(start + ((j - 1) as usize) * 4));
-  for (let r = 0; r < rows; r++) {
-    const row = a + (r as usize) * (lda as usize) * S;
-    let j = 0;
-    for (; j + L <= cols; j += L) {
-      const v = v128.load(row + (j as usize) * S);
-      let bits = sizeof<T>() == 4 ? i32x4.bitmask(v128.ne<T>(v, zero)) : i64x2.bitmask(v128.ne<T>(v, zero));
-      while (bits != 0) {
-        const col = j + ctz(bits);
-        bits &= bits - 1;
-        const q = start + ((col + 1) as usize) * 4;
-        const pos = load<i32>(q);
-        store<i32>(q, pos + 1);
-        store<i32>(idx + (pos as usize) * 4, r);
-        store<T>(val + (pos as usize) * S, load<T>(row + (col as usize) * S));
-      }
-    }
-    for (; j < cols; j++) {
-      const v = load<T>(row + (j as usize) * S);
-      if (v != (0 as T)) {
-        const q = start + ((j + 1) as usize) * 4;
-        const pos = load<i32>(q);
-        store<i32>(q, pos + 1);
-        store<i32>(idx + (pos as usize) * 4, r);
-        store<T>(val + (pos as usize) * S, v);
-      }
-    }
-  }
-  // start[j + 1] is now the end of column j: exactly the start of column j + 1; start[0] is still 0
-  return true;
-}
-
-/**
- * Copies B (rows x n, leading dimension ldb) into rows of np elements (n rounded up to whole vectors,
- * zero-padded) at dst. Returns false if B holds an infinity or a NaN.
- */
-function padRows<T>(rows: i32, n: i32, np: i32, b: usize, ldb: i32, dst: usize): bool {
-  const S = sizeof<T>();
-  const L = lanes<T>();
-  let check = v128.splat<T>(0 as T);
-  for (let r = 0; r < rows; r++) {
-    const src = b + (r as usize) * (ldb as usize) * S;
-    const out = dst + (r as usize) * (np as usize) * S;
-    let j = 0;
-    for (; j + L <= n; j += L) {
-      const v = v128.load(src + (j as usize) * S);
-      check = v128.add<T>(check, v128.sub<T>(v, v)); // 0 for finite values, NaN otherwise
-      v128.store(out + (j as usize) * S, v);
-    }
-    if (j < n) {
-      for (let q = 0; j + q < n; q++) {
-        const e = load<T>(src + ((j + q) as usize) * S);
-        check = v128.add<T>(check, v128.splat<T>(e - e));
-        store<T>(out + ((j + q) as usize) * S, e);
-      }
-      for (let q = n - j; q < L; q++) store<T>(out + ((j + q) as usize) * S, 0 as T);
-    }
-  }
-  const same = v128.eq<T>(check, check);
-  return sizeof<T>() == 4 ? i32x4.all_true(same) : i64x2.all_true(same);
-}
-
-// gather{w}: w vectors of one output row, out[v] = sum over entries e of val[e] * B[idx[e], v]
-// (B in rows of rowBytes), accumulated in registers in the order of the entries. At most 6 wide:
-// V8 (x64, 16 vector registers) spills with 7 or more accumulators, which costs 1.6x per element.
-// @ts-ignore: decorator
-@inline function gather6<T>(e0: i32, e1: i32, idx: usize, val: usize, bp: usize, rowBytes: usize, out: usize): void {
-  const S = sizeof<T>();
-  let c0 = v128.splat<T>(0 as T);
-  let c1 = c0;
-  let c2 = c0;
-  let c3 = c0;
-  let c4 = c0;
-  let c5 = c0;
-  for (let e = e0; e < e1; e++) {
-    const av = loadSplat<T>(val + (e as usize) * S, 0);
-    const br = bp + (load<i32>(idx + (e as usize) * 4) as usize) * rowBytes;
-    c0 = madd<T>(av, v128.load(br), c0);
-    c1 = madd<T>(av, v128.load(br, 16), c1);
-    c2 = madd<T>(av, v128.load(br, 32), c2);
-    c3 = madd<T>(av, v128.load(br, 48), c3);
-    c4 = madd<T>(av, v128.load(br, 64), c4);
-    c5 = madd<T>(av, v128.load(br, 80), c5);
-  }
-  v128.store(out, c0);
-  v128.store(out, c1, 16);
-  v128.store(out, c2, 32);
-  v128.store(out, c3, 48);
-  v128.store(out, c4, 64);
-  v128.store(out, c5, 80);
-}
-
-// @ts-ignore: decorator
-@inline function gather5<T>(e0: i32, e1: i32, idx: usize, val: usize, bp: usize, rowBytes: usize, out: usize): void {
-  const S = sizeof<T>();
-  let c0 = v128.splat<T>(0 as T);
-  let c1 = c0;
-  let c2 = c0;
-  let c3 = c0;
-  let c4 = c0;
-  for (let e = e0; e < e1; e++) {
-    const av = loadSplat<T>(val + (e as usize) * S, 0);
-    const br = bp + (load<i32>(idx + (e as usize) * 4) as usize) * rowBytes;
-    c0 = madd<T>(av, v128.load(br), c0);
-    c1 = madd<T>(av, v128.load(br, 16), c1);
-    c2 = madd<T>(av, v128.load(br, 32), c2);
-    c3 = madd<T>(av, v128.load(br, 48), c3);
-    c4 = madd<T>(av, v128.load(br, 64), c4);
-  }
-  v128.store(out, c0);
-  v128.store(out, c1, 16);
-  v128.store(out, c2, 32);
-  v128.store(out, c3, 48);
-  v128.store(out, c4, 64);
-}
-
-// @ts-ignore: decorator
-@inline function gather4<T>(e0: i32, e1: i32, idx: usize, val: usize, bp: usize, rowBytes: usize, out: usize): void {
-  const S = sizeof<T>();
-  let c0 = v128.splat<T>(0 as T);
-  let c1 = c0;
-  let c2 = c0;
-  let c3 = c0;
-  for (let e = e0; e < e1; e++) {
-    const av = loadSplat<T>(val + (e as usize) * S, 0);
-    const br = bp + (load<i32>(idx + (e as usize) * 4) as usize) * rowBytes;
-    c0 = madd<T>(av, v128.load(br), c0);
-    c1 = madd<T>(av, v128.load(br, 16), c1);
-    c2 = madd<T>(av, v128.load(br, 32), c2);
-    c3 = madd<T>(av, v128.load(br, 48), c3);
-  }
-  v128.store(out, c0);
-  v128.store(out, c1, 16);
-  v128.store(out, c2, 32);
-  v128.store(out, c3, 48);
-}
-
-// @ts-ignore: decorator
-@inline function gather2<T>(e0: i32, e1: i32, idx: usize, val: usize, bp: usize, rowBytes: usize, out: usize): void {
-  const S = sizeof<T>();
-  let c0 = v128.splat<T>(0 as T);
-  let c1 = c0;
-  for (let e = e0; e < e1; e++) {
-    const av = loadSplat<T>(val + (e as usize) * S, 0);
-    const br = bp + (load<i32>(idx + (e as usize) * 4) as usize) * rowBytes;
-    c0 = madd<T>(av, v128.load(br), c0);
-    c1 = madd<T>(av, v128.load(br, 16), c1);
-  }
-  v128.store(out, c0);
-  v128.store(out, c1, 16);
-}
-
-// @ts-ignore: decorator
-@inline function gather1<T>(e0: i32, e1: i32, idx: usize, val: usize, bp: usize, rowBytes: usize, out: usize): void {
-  const S = sizeof<T>();
-  let c0 = v128.splat<T>(0 as T);
-  for (let e = e0; e < e1; e++) {
-    const av = loadSplat<T>(val + (e as usize) * S, 0);
-    const br = bp + (load<i32>(idx + (e as usize) * 4) as usize) * rowBytes;
-    c0 = madd<T>(av, v128.load(br), c0);
-  }
-  v128.store(out, c0);
-}
-
-/**
- * Row of C from a compressed row (entries e0 .. e1) against B padded to rows of nv vectors: the
- * vectors in chunks (6 or 5 wide where possible: enough accumulators to hide the add latency, few
- * enough to stay in registers), written to `tmp` (nv vectors), then the first n elements copied to `crow`.
- */
-function gatherRow<T>(e0: i32, e1: i32, idx: usize, val: usize, bp: usize, nv: i32, tmp: usize, crow: usize, n: i32): void {
-  const rowBytes = (nv as usize) * 16;
-  let v = 0;
-  while (v < nv) {
-    const rem = nv - v;
-    const o = (v as usize) * 16;
-    if (rem >= 6) {
-      gather6<T>(e0, e1, idx, val, bp + o, rowBytes, tmp + o);
-      v += 6;
-    } else if (rem == 5) {
-      gather5<T>(e0, e1, idx, val, bp + o, rowBytes, tmp + o);
-      v += 5;
-    } else if (rem == 4) {
-      gather4<T>(e0, e1, idx, val, bp + o, rowBytes, tmp + o);
-      v += 4;
-    } else if (rem >= 2) {
-      gather2<T>(e0, e1, idx, val, bp + o, rowBytes, tmp + o);
-      v += 2;
-    } else {
-      gather1<T>(e0, e1, idx, val, bp + o, rowBytes, tmp + o);
-      v += 1;
-    }
-  }
-  memory.copy(crow, tmp, (n as usize) * sizeof<T>());
-}
-
-/**
- * C = op(A) · B (alpha 1, beta 0, B not transposed) skipping the zeros of A, when A is sparse enough
- * (at most 35% non-zero) and everything fits the workspace at `sws`; returns false (having written
- * nothing to C) otherwise. A is compressed so that each row of op(A) lists its non-zeros: by rows,
- * or by columns for a transposed A (stored (k, m)). Each row of C then gathers the
- * rows of B (copied with zero-padded rows) at its non-zero columns, summed in registers in
- * increasing column order: the dense micro-kernel's order, so the same bits.
- */
-function sparseGemm<T>(transA: bool, m: i32, n: i32, k: i32, a: usize, lda: i32, b: usize, ldb: i32, c: usize, ldc: i32, sws: usize): bool {
-  const S = sizeof<T>() as i32;
-  const L = lanes<T>();
-  // stored A: (m, k), or (k, m) when transposed; each row of op(A) is a row, or a column, of it
-  const rows = transA ? k : m;
-  const cols = transA ? m : k;
-  // a quick look first: give up at once when the first stored row is mostly non-zero
-  const sample = min(cols, 1024);
-  let nz = 0;
-  for (let j = 0; j < sample; j++) if (load<T>(a + (j as usize) * (S as usize)) != (0 as T)) nz++;
-  if (nz * 2 > sample) return false;
-  const np = ((n + L - 1) / L) * L;
-  const nv = np / L;
-  // layout: start (m + 1 + 4 i32) | idx | val | B padded | tmp row
-  const headBytes = ((m + 5) * 4 + 15) & ~15;
-  const padBytes = (k * np * S + 15) & ~15;
-  const fixed = headBytes + padBytes + np * S + 96;
-  const room = (SPARSE_BYTES - fixed) / (4 + S) - 8;
-  if (room <= 0) return false;
-  const cap = min(room, ((rows * cols) / 20) * 7);
-  const start = (sws + 15) & ~(15 as usize);
-  const idx = start + (headBytes as usize);
-  const val = idx + ((((cap * 4) + 15) & ~15) as usize);
-  const bp = val + ((((cap * S) + 15) & ~15) as usize);
-  const tmp = bp + (padBytes as usize);
-  const ok = transA
-    ? compressColumns<T>(rows, cols, a, lda, start, idx, val, cap)
-    : compress<T>(rows, cols, a, lda, start, idx, val, cap);
-  if (!ok) return false;
-  if (!padRows<T>(k, n, np, b, ldb, bp)) return false;
-  for (let i = 0; i < m; i++) {
-    const e0 = load<i32>(start + (i as usize) * 4);
-    const e1 = load<i32>(start + ((i + 1) as usize) * 4);
-    gatherRow<T>(e0, e1, idx, val, bp, nv, tmp, c + (i as usize) * (ldc as usize) * (S as usize), n);
-  }
-  return true;
-}
-
 function gemmImpl<T>(
   transA: bool, transB: bool, m: i32, n: i32, k: i32, alpha: T, a: usize, lda: i32,
   b: usize, ldb: i32, beta: T, c: usize, ldc: i32, bias: usize, act: i32, ws: usize,
@@ -700,6 +371,11 @@ export function gemm_set_sparse(on: i32): void {
 /** How many products have taken the sparse path so far. */
 export function gemm_sparse_count(): i32 {
   return sparseCount;
+}
+
+/** How many of those reused the compressed A of an earlier product (the same A, checked byte for byte). */
+export function gemm_sparse_reuses(): i32 {
+  return sparseReuses();
 }
 
 /** f32 GEMM; pointers are byte offsets, leading dimensions in elements. */

@@ -1,7 +1,14 @@
 // Entry of the kernels module (scripts/build-wasm.mjs compiles this file): everything exported here
 // becomes a WebAssembly export. Memory is imported (env.memory) and managed from JavaScript
 // (src/kernels/wasm/heap.ts); pointers are byte offsets into it.
-export { gemm_f32, gemm_f64, gemm_set_sparse, gemm_sparse_count, gemm_workspace_bytes } from './gemm';
+export {
+  gemm_f32,
+  gemm_f64,
+  gemm_set_sparse,
+  gemm_sparse_count,
+  gemm_sparse_reuses,
+  gemm_workspace_bytes,
+} from './gemm';
 export {
   adam_f32,
   adam_f64,

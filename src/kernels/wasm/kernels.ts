@@ -86,6 +86,15 @@ export class WasmKernels implements Kernels {
     return this.x.gemm_sparse_count();
   }
 
+  /**
+   * How many of those products reused the compressed A of an earlier one: the same A (address,
+   * shape and every byte compared), as when a training step multiplies its input batch three times.
+   * @example k.sparseReuses // 2 after one training step: the backward product and the loss after the update
+   */
+  get sparseReuses(): number {
+    return this.x.gemm_sparse_reuses();
+  }
+
   private workspace(): number {
     if (this.ws === 0) this.ws = this.mem.allocBlock(this.x.gemm_workspace_bytes());
     return this.ws;

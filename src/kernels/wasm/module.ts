@@ -203,6 +203,7 @@ export interface KernelExports {
   gemm_workspace_bytes(): number;
   gemm_set_sparse(on: number): void;
   gemm_sparse_count(): number;
+  gemm_sparse_reuses(): number;
   gemm_f32: GemmExport;
   gemm_f64: GemmExport;
   axpy_f32: (n: number, alpha: number, x: number, y: number) => void;

@@ -171,3 +171,75 @@ describe.each(['float32', 'float64'] as const)('sparse GEMM path, %s', (dtype) =
     expect(sparse.sparseProducts).toBe(before);
   });
 });
+
+describe.each(['float32', 'float64'] as const)('reuse of the compressed A, %s', (dtype) => {
+  /** A training step's three products on resident arrays: x · W, xᵀ · dz, x · W again. */
+  function setup(seed: number) {
+    const rand = rng(seed);
+    const x = sparse.alloc(dtype, 100 * 784) as FloatArray;
+    x.set(sparseMatrix(dtype, 100, 784, 0.19, rand));
+    const w = denseMatrix(dtype, 784 * 50, rand);
+    const dz = denseMatrix(dtype, 100 * 50, rand);
+    const products = (k: WasmKernels, xa: FloatArray): FloatArray[] => {
+      const out = [array(dtype, 5000), array(dtype, 784 * 50), array(dtype, 5000)];
+      k.gemm(false, false, 100, 50, 784, 1, xa, 784, w, 50, 0, out[0], 50);
+      k.gemm(true, false, 784, 50, 100, 1, xa, 784, dz, 50, 0, out[1], 50);
+      k.gemm(false, false, 100, 50, 784, 1, xa, 784, w, 50, 0, out[2], 50);
+      return out;
+    };
+    /** The three products on the sparse kernels (with the reuses they made) and on the dense ones. */
+    const check = (): number => {
+      const before = sparse.sparseReuses;
+      const got = products(sparse, x);
+      const reuses = sparse.sparseReuses - before;
+      const want = products(dense, x);
+      got.forEach((g, i) => expect(differences(g, want[i]), `product ${i}`).toEqual([]));
+      return reuses;
+    };
+    return { x, check };
+  }
+
+  it('compresses a batch once for the three products of a training step, with the dense bits', () => {
+    const { x, check } = setup(21);
+    expect(check()).toBe(2); // the backward product and the second forward one
+    expect(check()).toBe(3); // the same batch again: nothing to compress
+    sparse.free(x);
+  });
+
+  it('sees any change to A, however small, and compresses again', () => {
+    const { x, check } = setup(22);
+    check();
+    const edits: [string, (a: FloatArray) => void][] = [
+      ['a zero made non-zero', (a) => (a[5 * 784 + 3] = a[5 * 784 + 3] === 0 ? 0.5 : a[5 * 784 + 3])],
+      ['a value changed in its last bit', (a) => (a[a.findIndex((v) => v !== 0)] *= 1 + 2 ** -20)],
+      ['a non-zero made zero', (a) => (a[a.findIndex((v) => v !== 0)] = 0)],
+      ['+0 made -0', (a) => (a[a.findIndex((v) => Object.is(v, 0))] = -0)],
+      ['the last element', (a) => (a[a.length - 1] = 3)],
+    ];
+    for (const [what, edit] of edits) {
+      edit(x);
+      // the first product must compress again (the next two reuse it), and all equal the dense bits
+      expect(check(), what).toBe(2);
+    }
+    sparse.free(x);
+  });
+
+  it('does not reuse across a different shape or leading dimension of the same memory', () => {
+    const { x, check } = setup(23);
+    check();
+    const rand = rng(24);
+    const w = denseMatrix(dtype, 392 * 50, rand);
+    const got = array(dtype, 200 * 50);
+    const want = array(dtype, 200 * 50);
+    const before = sparse.sparseReuses;
+    // the same bytes read as (200, 392), and as (100, 392) rows with leading dimension 784
+    sparse.gemm(false, false, 200, 50, 392, 1, x, 392, w, 50, 0, got, 50);
+    dense.gemm(false, false, 200, 50, 392, 1, x, 392, w, 50, 0, want, 50);
+    expect(differences(got, want)).toEqual([]);
+    sparse.gemm(false, false, 100, 50, 392, 1, x, 784, w, 50, 0, got, 50);
+    dense.gemm(false, false, 100, 50, 392, 1, x, 784, w, 50, 0, want, 50);
+    expect(differences(got, want)).toEqual([]);
+    expect(sparse.sparseReuses).toBe(before);
+    sparse.free(x);
+  });
+});
