@@ -32,3 +32,13 @@ export {
 export function heap_base(): usize {
   return __heap_base;
 }
+export {
+  adagrad_f32,
+  adagrad_f64,
+  momentum_f32,
+  momentum_f64,
+  nesterov_f32,
+  nesterov_f64,
+  rmsprop_f32,
+  rmsprop_f64,
+} from './optim';

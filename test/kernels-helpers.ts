@@ -256,6 +256,23 @@ export function elementwiseFailures(
     ...compare(`adam m ${at}`, m, mr, n, 0),
     ...compare(`adam v ${at}`, vt, vr, n, 0),
   );
+  // the other optimizers: three steps each on p and its state (non-negative, as AdaGrad's and RMSprop's are)
+  const steps: [string, (k: Kernels, p: FloatArray, g: FloatArray, s: FloatArray) => void][] = [
+    ['momentum', (k, p, g, s) => k.momentum(n, 0.01, 0.9, p, g, s)],
+    ['nesterov', (k, p, g, s) => k.nesterov(n, 0.01, 0.9, p, g, s)],
+    ['adagrad', (k, p, g, s) => k.adagrad(n, 0.01, p, g, s)],
+    ['rmsprop', (k, p, g, s) => k.rmsprop(n, 0.01, 0.99, p, g, s)],
+  ];
+  for (const [name, step] of steps) {
+    const p = arrays.make(dtype, n);
+    const st = arrays.copy(arrays.make(dtype, n, 0.1).map(Math.abs) as FloatArray);
+    const [pr, sr] = [plainCopy(p), plainCopy(st)];
+    for (let t = 0; t < 3; t++) {
+      step(ref, pr, plainCopy(dout), sr);
+      step(test, p, dout, st);
+    }
+    out.push(...compare(`${name} p ${at}`, p, pr, n, 0), ...compare(`${name} state ${at}`, st, sr, n, 0));
+  }
   return out;
 }
 

@@ -159,6 +159,34 @@ export interface Kernels {
   ): void;
 
   /**
+   * One step of the book's Momentum on n parameters: `v = momentum·v − lr·g; p += v`, every array
+   * operation rounded to the array type (lr and momentum rounded to it first), as numpy does.
+   * p and v are updated in place.
+   * @example k.momentum(n, 0.01, 0.9, W, dW, vW) // W, dW, vW: (n,)
+   */
+  momentum<T extends FloatArray>(n: number, lr: number, momentum: number, p: T, g: T, v: T): void;
+
+  /**
+   * One step of the book's Nesterov: `v = v·momentum − lr·g; p = p + momentum²·v − (1 + momentum)·lr·g`,
+   * the scalar products `momentum²` and `(1 + momentum)·lr` in float64 first, then as {@link Kernels.momentum}.
+   * @example k.nesterov(n, 0.01, 0.9, W, dW, vW)
+   */
+  nesterov<T extends FloatArray>(n: number, lr: number, momentum: number, p: T, g: T, v: T): void;
+
+  /**
+   * One step of the book's AdaGrad: `h += g·g; p −= lr·g / (√h + 1e-7)`; p and h in place.
+   * @example k.adagrad(n, 0.01, W, dW, hW)
+   */
+  adagrad<T extends FloatArray>(n: number, lr: number, p: T, g: T, h: T): void;
+
+  /**
+   * One step of the book's RMSprop: `h = h·decay + (1 − decay)·g·g; p −= lr·g / (√h + 1e-7)`
+   * (`1 − decay` in float64 first); p and h in place.
+   * @example k.rmsprop(n, 0.01, 0.99, W, dW, hW)
+   */
+  rmsprop<T extends FloatArray>(n: number, lr: number, decayRate: number, p: T, g: T, h: T): void;
+
+  /**
    * A zero-filled array of `length` elements for use as kernel storage. The WASM backend returns a
    * view into its memory when that memory is shared (Node, and browsers with cross-origin
    * isolation), so kernels read and write it without copies ("resident"); otherwise, and for ref, an

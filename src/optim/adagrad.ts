@@ -1,6 +1,7 @@
 /**
  * AdaGrad, the book's `AdaGrad` (common/optimizer.py).
  */
+import { getKernels } from '../kernels/select.js';
 import type { TypedArray } from '../tensor/dtype.js';
 import { BaseOptimizer, type FloatArray, type OptimizerName } from './optimizer.js';
 
@@ -28,6 +29,11 @@ export class AdaGrad extends BaseOptimizer {
 
   constructor(options: AdaGradOptions = {}) {
     super('AdaGrad', options, 0.01, {});
+  }
+
+  protected override kernelUpdate(p: FloatArray, g: FloatArray, bufs: FloatArray[], n: number): boolean {
+    getKernels().adagrad(n, this.lr, p, g, bufs[0]);
+    return true;
   }
 
   protected kernel(

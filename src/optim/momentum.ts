@@ -1,6 +1,7 @@
 /**
  * Momentum SGD, the book's `Momentum` (common/optimizer.py).
  */
+import { getKernels } from '../kernels/select.js';
 import type { TypedArray } from '../tensor/dtype.js';
 import { BaseOptimizer, type FloatArray, type OptimizerName } from './optimizer.js';
 
@@ -35,6 +36,11 @@ export class Momentum extends BaseOptimizer<'momentum'> {
   /** The momentum coefficient α. */
   get momentum(): number {
     return this.coefs.momentum;
+  }
+
+  protected override kernelUpdate(p: FloatArray, g: FloatArray, bufs: FloatArray[], n: number): boolean {
+    getKernels().momentum(n, this.lr, this.coefs.momentum, p, g, bufs[0]);
+    return true;
   }
 
   protected kernel(

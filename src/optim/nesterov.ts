@@ -1,6 +1,7 @@
 /**
  * Nesterov's accelerated gradient, the book's `Nesterov` (common/optimizer.py).
  */
+import { getKernels } from '../kernels/select.js';
 import type { TypedArray } from '../tensor/dtype.js';
 import type { MomentumOptions } from './momentum.js';
 import { BaseOptimizer, type FloatArray, type OptimizerName } from './optimizer.js';
@@ -33,6 +34,11 @@ export class Nesterov extends BaseOptimizer<'momentum'> {
   /** The momentum coefficient α. */
   get momentum(): number {
     return this.coefs.momentum;
+  }
+
+  protected override kernelUpdate(p: FloatArray, g: FloatArray, bufs: FloatArray[], n: number): boolean {
+    getKernels().nesterov(n, this.lr, this.coefs.momentum, p, g, bufs[0]);
+    return true;
   }
 
   protected kernel(

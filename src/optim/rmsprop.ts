@@ -1,6 +1,7 @@
 /**
  * RMSprop, the book's `RMSprop` (common/optimizer.py).
  */
+import { getKernels } from '../kernels/select.js';
 import type { TypedArray } from '../tensor/dtype.js';
 import { BaseOptimizer, type FloatArray, type OptimizerName } from './optimizer.js';
 
@@ -36,6 +37,11 @@ export class RMSprop extends BaseOptimizer<'decayRate'> {
   /** The decay rate ρ. */
   get decayRate(): number {
     return this.coefs.decayRate;
+  }
+
+  protected override kernelUpdate(p: FloatArray, g: FloatArray, bufs: FloatArray[], n: number): boolean {
+    getKernels().rmsprop(n, this.lr, this.coefs.decayRate, p, g, bufs[0]);
+    return true;
   }
 
   protected kernel(

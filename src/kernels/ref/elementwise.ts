@@ -9,7 +9,7 @@ import { checkElementwise, checkSoftmaxCrossEntropy, checkSumRows } from '../che
 import type { FloatArray } from '../types.js';
 
 /** The rounding of one arithmetic result to the array's type. */
-function rounding(x: FloatArray): (v: number) => number {
+export function rounding(x: FloatArray): (v: number) => number {
   return x instanceof Float32Array ? Math.fround : (v: number) => v;
 }
 

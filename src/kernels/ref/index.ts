@@ -14,6 +14,7 @@ import {
   sumRows,
 } from './elementwise.js';
 import { gemm, gemmBiasAct } from './gemm.js';
+import { adagrad, momentum, nesterov, rmsprop } from './optim.js';
 
 function alloc(dtype: 'float32', length: number): Float32Array;
 function alloc(dtype: 'float64', length: number): Float64Array;
@@ -42,6 +43,10 @@ export const refKernels: Kernels = {
   sigmoidBackward,
   softmaxCrossEntropy,
   adam,
+  momentum,
+  nesterov,
+  adagrad,
+  rmsprop,
   alloc,
   free: () => {},
   isResident: () => false,

@@ -294,6 +294,69 @@ export class WasmKernels implements Kernels {
     mem.end();
   }
 
+  momentum<T extends FloatArray>(n: number, lr: number, momentum: number, p: T, g: T, v: T): void {
+    checkElementwise('momentum', n, { p, g, v });
+    this.update(
+      p instanceof Float32Array ? this.x.momentum_f32 : this.x.momentum_f64,
+      n,
+      lr,
+      momentum,
+      p,
+      g,
+      v,
+    );
+  }
+
+  nesterov<T extends FloatArray>(n: number, lr: number, momentum: number, p: T, g: T, v: T): void {
+    checkElementwise('nesterov', n, { p, g, v });
+    this.update(
+      p instanceof Float32Array ? this.x.nesterov_f32 : this.x.nesterov_f64,
+      n,
+      lr,
+      momentum,
+      p,
+      g,
+      v,
+    );
+  }
+
+  adagrad<T extends FloatArray>(n: number, lr: number, p: T, g: T, h: T): void {
+    checkElementwise('adagrad', n, { p, g, h });
+    this.update(p instanceof Float32Array ? this.x.adagrad_f32 : this.x.adagrad_f64, n, lr, 0, p, g, h);
+  }
+
+  rmsprop<T extends FloatArray>(n: number, lr: number, decayRate: number, p: T, g: T, h: T): void {
+    checkElementwise('rmsprop', n, { p, g, h });
+    this.update(
+      p instanceof Float32Array ? this.x.rmsprop_f32 : this.x.rmsprop_f64,
+      n,
+      lr,
+      decayRate,
+      p,
+      g,
+      h,
+    );
+  }
+
+  /** Stages an optimizer step's p and state (read and written) and g (read), then runs it. */
+  private update(
+    step: (n: number, lr: number, coef: number, p: number, g: number, state: number) => void,
+    n: number,
+    lr: number,
+    coef: number,
+    p: FloatArray,
+    g: FloatArray,
+    state: FloatArray,
+  ): void {
+    const mem = this.mem;
+    mem.begin(mem.bytes(p, n) + mem.bytes(g, n) + mem.bytes(state, n));
+    const pg = mem.input(g, n);
+    const pp = mem.output(p, n, true);
+    const ps = mem.output(state, n, true);
+    step(n, lr, coef, pp, pg, ps);
+    mem.end();
+  }
+
   alloc(dtype: 'float32', length: number): Float32Array;
   alloc(dtype: 'float64', length: number): Float64Array;
   alloc(dtype: 'int32', length: number): Int32Array;

@@ -202,6 +202,14 @@ export interface KernelExports {
   heap_base(): number;
   gemm_workspace_bytes(): number;
   gemm_set_sparse(on: number): void;
+  momentum_f32(n: number, lr: number, momentum: number, p: number, g: number, v: number): void;
+  momentum_f64(n: number, lr: number, momentum: number, p: number, g: number, v: number): void;
+  nesterov_f32(n: number, lr: number, momentum: number, p: number, g: number, v: number): void;
+  nesterov_f64(n: number, lr: number, momentum: number, p: number, g: number, v: number): void;
+  adagrad_f32(n: number, lr: number, unused: number, p: number, g: number, h: number): void;
+  adagrad_f64(n: number, lr: number, unused: number, p: number, g: number, h: number): void;
+  rmsprop_f32(n: number, lr: number, decay: number, p: number, g: number, h: number): void;
+  rmsprop_f64(n: number, lr: number, decay: number, p: number, g: number, h: number): void;
   gemm_sparse_count(): number;
   gemm_sparse_reuses(): number;
   gemm_f32: GemmExport;
