@@ -193,7 +193,9 @@ describe.each(['float32', 'float64'] as const)('reuse of the compressed A, %s', 
       const got = products(sparse, x);
       const reuses = sparse.sparseReuses - before;
       const want = products(dense, x);
-      got.forEach((g, i) => expect(differences(g, want[i]), `product ${i}`).toEqual([]));
+      got.forEach((g, i) => {
+        expect(differences(g, want[i]), `product ${i}`).toEqual([]);
+      });
       return reuses;
     };
     return { x, check };
