@@ -14,6 +14,7 @@ import {
   sumRows,
 } from './elementwise.js';
 import { gemm, gemmBiasAct } from './gemm.js';
+import { binaryOp, reduceRows, unaryOp } from './ops.js';
 
 function alloc(dtype: 'float32', length: number): Float32Array;
 function alloc(dtype: 'float64', length: number): Float64Array;
@@ -42,6 +43,9 @@ export const refKernels: Kernels = {
   sigmoidBackward,
   softmaxCrossEntropy,
   adam,
+  binaryOp,
+  unaryOp,
+  reduceRows,
   alloc,
   free: () => {},
   isResident: () => false,
