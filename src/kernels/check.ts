@@ -242,8 +242,15 @@ export function layoutLength(layout: OperandLayout, m: number, n: number): numbe
   return layout === 'full' ? m * n : layout === 'row' ? n : 1;
 }
 
+/** Whether all arrays are Float32Array, or all Float64Array (the allocation-free test of checkSameFloat). */
+function sameFloat(a: FloatArray, b: FloatArray, c: FloatArray): boolean {
+  if (a instanceof Float32Array) return b instanceof Float32Array && c instanceof Float32Array;
+  return a instanceof Float64Array && b instanceof Float64Array && c instanceof Float64Array;
+}
+
 /**
- * All checks of `binaryOp`: the op and layouts, sizes, matching float types and lengths.
+ * All checks of `binaryOp`: the op and layouts, sizes, matching float types and lengths. (Messages
+ * are built only on failure: this runs on every elementwise op of the WASM fast path.)
  * @example checkBinaryOp('binaryOp', 'add', 2, 3, a, 'full', b, 'row', out)
  */
 export function checkBinaryOp(
@@ -262,11 +269,13 @@ export function checkBinaryOp(
   checkOneOf(kernel, 'bLayout', bLayout, LAYOUTS);
   checkInt(kernel, 'm', m);
   checkInt(kernel, 'n', n);
-  checkSameFloat(kernel, { a, b, out });
+  if (!sameFloat(a, b, out)) checkSameFloat(kernel, { a, b, out });
   if (m * n === 0) return;
-  checkLength(kernel, 'a', a, layoutLength(aLayout, m, n), ` (${aLayout} operand of (${m}, ${n}))`);
-  checkLength(kernel, 'b', b, layoutLength(bLayout, m, n), ` (${bLayout} operand of (${m}, ${n}))`);
-  checkLength(kernel, 'out', out, m * n, ` for shape (${m}, ${n})`);
+  const na = layoutLength(aLayout, m, n);
+  const nb = layoutLength(bLayout, m, n);
+  if (a.length < na) checkLength(kernel, 'a', a, na, ` (${aLayout} operand of (${m}, ${n}))`);
+  if (b.length < nb) checkLength(kernel, 'b', b, nb, ` (${bLayout} operand of (${m}, ${n}))`);
+  if (out.length < m * n) checkLength(kernel, 'out', out, m * n, ` for shape (${m}, ${n})`);
 }
 
 /**
@@ -275,7 +284,10 @@ export function checkBinaryOp(
  */
 export function checkUnaryOp(kernel: string, op: UnaryOp, n: number, x: FloatArray, y: FloatArray): void {
   checkOneOf(kernel, 'op', op, UNARY_OPS);
-  checkElementwise(kernel, n, { x, y });
+  checkInt(kernel, 'n', n);
+  if (!sameFloat(x, y, y)) checkSameFloat(kernel, { x, y });
+  checkLength(kernel, 'x', x, n);
+  checkLength(kernel, 'y', y, n);
 }
 
 /**
@@ -293,7 +305,7 @@ export function checkReduceRows(
   checkOneOf(kernel, 'op', op, REDUCE_OPS);
   checkInt(kernel, 'm', m);
   checkInt(kernel, 'n', n);
-  checkSameFloat(kernel, { a, out });
-  checkLength(kernel, 'a', a, m * n, ` for shape (${m}, ${n})`);
+  if (!sameFloat(a, out, out)) checkSameFloat(kernel, { a, out });
+  if (a.length < m * n) checkLength(kernel, 'a', a, m * n, ` for shape (${m}, ${n})`);
   checkLength(kernel, 'out', out, m, ' (one result per row)');
 }

@@ -124,7 +124,7 @@ afterAll(() => {
   setBackend('auto');
 });
 
-describe.each(['ref', 'wasm'] as const)(`ops on >= ${MIN_FAST_SIZE} elements equal numpy %s`, (backend) => {
+describe.each(['ref', 'wasm'] as const)('ops large enough for the fast path equal numpy (%s)', (backend) => {
   const expectCalls = (calls: number): void => {
     if (backend === 'wasm') expect(calls).toBeGreaterThan(0);
     else expect(calls).toBe(0);
@@ -172,4 +172,28 @@ describe.each(['ref', 'wasm'] as const)(`ops on >= ${MIN_FAST_SIZE} elements equ
     else expect(calls).toBe(0);
     expect(mismatches(got as unknown as Tensor, c.out)).toEqual([]);
   });
+});
+
+describe('the fast path threshold', () => {
+  it.each(['float32', 'float64'] as const)(
+    '%s: TypeScript loops below MIN_FAST_SIZE, kernels from it on',
+    (dtype) => {
+      setBackend('wasm');
+      const min = MIN_FAST_SIZE[dtype];
+      for (const [n, calls] of [
+        [min - 1, 0],
+        [min, 3],
+      ] as const) {
+        const a = (new RandomState(1).randn(n) as Tensor).astype(dtype);
+        const b = (new RandomState(2).randn(n) as Tensor).astype(dtype);
+        let got: Tensor[] = [];
+        expect(kernelCalls(() => (got = [add(a, b), exp(a), sum(a)]))).toBe(calls);
+        setBackend('ref');
+        const want = [add(a, b), exp(a), sum(a)];
+        setBackend('wasm');
+        expect(Array.from(got[0].data)).toEqual(Array.from(want[0].data));
+        expect(got[2].item()).toBe(want[2].item());
+      }
+    },
+  );
 });
