@@ -237,7 +237,10 @@ const LAYOUTS: readonly OperandLayout[] = ['full', 'row', 'scalar'];
 const UNARY_OPS: readonly UnaryOp[] = ['neg', 'abs', 'sqrt', 'square', 'exp'];
 const REDUCE_OPS: readonly ReduceOp[] = ['sum', 'max', 'min'];
 
-/** Elements an operand of `layout` needs for an (m, n) output. */
+/**
+ * Elements an operand of `layout` needs for an (m, n) output.
+ * @example layoutLength('row', 100, 50) // 50
+ */
 export function layoutLength(layout: OperandLayout, m: number, n: number): number {
   return layout === 'full' ? m * n : layout === 'row' ? n : 1;
 }

@@ -3,13 +3,14 @@
  * for bit (NaN equals NaN), exp within 2 ulp, on sizes around the SIMD width (4 f32 / 2 f64 lanes,
  * loops of two vectors), the 8 partial sums and the 128-element blocks of the pairwise sum, with
  * NaN, ±inf and ±0 among random inputs; float32 and float64; ordinary, resident and mixed arrays;
- * shared and unshared memory; in place.
+ * shared and unshared memory (and the relaxed-SIMD build where the runtime has it); in place.
  */
 import { describe, expect, it } from 'vitest';
 import { rng } from '../../../test/kernels-helpers.js';
 import { refKernels } from '../ref/index.js';
 import type { BinaryOp, FloatArray, Kernels, OperandLayout, ReduceOp, UnaryOp } from '../types.js';
 import { WasmKernels } from './kernels.js';
+import { detectFeatures } from './module.js';
 
 const SIZES = [0, 1, 2, 3, 7, 8, 9, 15, 16, 17, 127, 128, 129, 1000, 4099];
 const BINARY: BinaryOp[] = ['add', 'sub', 'mul', 'div', 'max', 'min'];
@@ -23,6 +24,8 @@ const variants: [string, WasmKernels][] = [
   ['shared memory', new WasmKernels({ relaxed: false, shared: true })],
   ['unshared memory', new WasmKernels({ relaxed: false, shared: false })],
 ];
+if (detectFeatures().relaxedSimd)
+  variants.push(['relaxed SIMD', new WasmKernels({ relaxed: true, shared: true })]);
 
 /** Random values in [-2, 2), with about one in 8 replaced by NaN, ±inf, 0 or -0. */
 function values(rand: () => number, n: number, specials = true): number[] {
