@@ -27,6 +27,9 @@ export {
   sum_rows_f32,
   sum_rows_f64,
 } from './elementwise';
+export { binary_f32, binary_f64 } from './binary';
+export { unary_f32, unary_f64 } from './unary';
+export { reduce_rows_f32, reduce_rows_f64 } from './reduce';
 
 /** First byte past the module's static data (the tables of exp and log): the JS heap starts above it. */
 export function heap_base(): usize {

@@ -41,7 +41,8 @@ def main():
         dtype = np.float32 if case.get("dtype") == "float32" else np.float64
         if kind == "binary":
             a = data(case["a"], 1).astype(dtype)
-            b = data(case["b"], 2).astype(dtype)
+            # a JS-number scalar is a Python float (weak, NEP 50): float32 arrays stay float32
+            b = float(case["scalar"]) if "scalar" in case else data(case["b"], 2).astype(dtype)
             op = getattr(np, case["op"])
             out[name] = timeit(lambda: op(a, b), min_time)
         elif kind == "unary":

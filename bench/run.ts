@@ -1,10 +1,14 @@
 /**
- * `npm run bench`: scratchnet against numpy on the same operations and the same data, in one run.
- * Both sides draw their inputs from RandomState(seed) (bit-identical streams), numpy runs as it is
- * installed on this machine (environment untouched), and the table prints time per call and the
- * ratio numpy/scratchnet (above 1: scratchnet is faster).
+ * `npm run bench:ops`: scratchnet against numpy on the same operations and the same data, in one
+ * run. Both sides draw their inputs from RandomState(seed) (bit-identical streams), numpy runs as it
+ * is installed on this machine (environment untouched), and the table prints time per call and the
+ * ratio numpy/scratchnet (above 1: scratchnet is faster). scratchnet is timed with each backend:
+ * `setBackend('ref')` runs the TypeScript loops of src/ops (and the TypeScript GEMM), `'wasm'` the
+ * WASM SIMD kernels where src/ops/fast.ts picks them (float elementwise ops and trailing-axis
+ * reductions on contiguous data) and for matmul.
  *
- * Options: --quick (shorter timing windows), --json (machine-readable output).
+ * Options: --quick (shorter timing windows), --json (machine-readable output),
+ * --backend ref|wasm (time one backend only).
  */
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -14,11 +18,16 @@ import {
   exp,
   matmul,
   max,
+  maximum,
+  mean,
   mul,
   numericalGradient,
   RandomState,
   random,
+  setBackend,
   softmax,
+  sqrt,
+  sub,
   sum,
   type Tensor,
   tensor,
@@ -30,6 +39,8 @@ interface Case {
   op?: string;
   a?: number[];
   b?: number[];
+  /** A JS-number (weak) scalar as the second operand instead of b. */
+  scalar?: number;
   axis?: number | null;
   dtype?: 'float64' | 'float32';
 }
@@ -37,6 +48,8 @@ interface Case {
 const quick = process.argv.includes('--quick');
 const asJson = process.argv.includes('--json');
 const minTime = quick ? 0.1 : 0.5;
+const backendArg = process.argv.indexOf('--backend');
+const backends = (backendArg >= 0 ? [process.argv[backendArg + 1]] : ['ref', 'wasm']) as ('ref' | 'wasm')[];
 
 const cases: Case[] = [
   { kind: 'binary', name: 'add (1000,1000) + (1000,1000)', op: 'add', a: [1000, 1000], b: [1000, 1000] },
@@ -49,12 +62,71 @@ const cases: Case[] = [
     b: [100, 784],
     dtype: 'float32',
   },
+  {
+    kind: 'binary',
+    name: 'add (1000,1000) + (1000,1000) f32',
+    op: 'add',
+    a: [1000, 1000],
+    b: [1000, 1000],
+    dtype: 'float32',
+  },
+  {
+    kind: 'binary',
+    name: 'add (100,50) + (50,) broadcast f32',
+    op: 'add',
+    a: [100, 50],
+    b: [50],
+    dtype: 'float32',
+  },
+  { kind: 'binary', name: 'subtract (1000,1000) - 0.5', op: 'subtract', a: [1000, 1000], scalar: 0.5 },
+  {
+    kind: 'binary',
+    name: 'multiply (1000,1000) * 0.5 f32',
+    op: 'multiply',
+    a: [1000, 1000],
+    scalar: 0.5,
+    dtype: 'float32',
+  },
+  {
+    kind: 'binary',
+    name: 'maximum (1000,1000), 0 f32',
+    op: 'maximum',
+    a: [1000, 1000],
+    scalar: 0,
+    dtype: 'float32',
+  },
   { kind: 'transposed-add', name: 'add of transposed views (500,500)', a: [500, 500] },
   { kind: 'unary', name: 'exp (1000,1000)', op: 'exp', a: [1000, 1000] },
+  { kind: 'unary', name: 'exp (1000,1000) f32', op: 'exp', a: [1000, 1000], dtype: 'float32' },
+  { kind: 'unary', name: 'sqrt (1000,1000) f32', op: 'sqrt', a: [1000, 1000], dtype: 'float32' },
   { kind: 'reduce', name: 'sum (1000,1000) all', op: 'sum', a: [1000, 1000], axis: null },
+  {
+    kind: 'reduce',
+    name: 'sum (1000,1000) all f32',
+    op: 'sum',
+    a: [1000, 1000],
+    axis: null,
+    dtype: 'float32',
+  },
+  {
+    kind: 'reduce',
+    name: 'mean (1000,1000) all f32',
+    op: 'mean',
+    a: [1000, 1000],
+    axis: null,
+    dtype: 'float32',
+  },
   { kind: 'reduce', name: 'sum (1000,1000) axis 0', op: 'sum', a: [1000, 1000], axis: 0 },
   { kind: 'reduce', name: 'sum (1000,1000) axis 1', op: 'sum', a: [1000, 1000], axis: 1 },
   { kind: 'reduce', name: 'max (1000,1000) axis 1', op: 'max', a: [1000, 1000], axis: 1 },
+  {
+    kind: 'reduce',
+    name: 'max (1000,1000) all f32',
+    op: 'max',
+    a: [1000, 1000],
+    axis: null,
+    dtype: 'float32',
+  },
   { kind: 'matmul', name: 'matmul (100,784) @ (784,50)', a: [100, 784], b: [784, 50] },
   { kind: 'matmul', name: 'matmul (256,256) @ (256,256)', a: [256, 256], b: [256, 256] },
   {
@@ -85,15 +157,20 @@ function timeit(fn: () => unknown): number {
   return total / 1000 / n;
 }
 
-const unaryOps: Record<string, (a: Tensor) => Tensor> = { exp };
-const binaryOps: Record<string, (a: Tensor, b: Tensor) => Tensor> = { add, multiply: mul };
-const reduceOps: Record<string, (a: Tensor, o: { axis?: number | null }) => Tensor> = { sum, max };
+const unaryOps: Record<string, (a: Tensor) => Tensor> = { exp, sqrt };
+const binaryOps: Record<string, (a: Tensor, b: Tensor | number) => Tensor> = {
+  add,
+  subtract: sub,
+  multiply: mul,
+  maximum,
+};
+const reduceOps: Record<string, (a: Tensor, o: { axis?: number | null }) => Tensor> = { sum, mean, max };
 
 function ours(c: Case): number {
   switch (c.kind) {
     case 'binary': {
       const a = data(c.a!, 1, c.dtype);
-      const b = data(c.b!, 2, c.dtype);
+      const b = c.scalar ?? data(c.b!, 2, c.dtype);
       return timeit(() => binaryOps[c.op!](a, b));
     }
     case 'unary': {
@@ -134,16 +211,26 @@ function numpy(): Record<string, number> {
 const fmt = (s: number) => (s >= 1e-3 ? `${(s * 1e3).toFixed(2)} ms` : `${(s * 1e6).toFixed(1)} µs`);
 
 const np = numpy();
-const rows = cases.map((c) => ({ name: c.name, scratchnet: ours(c), numpy: np[c.name] }));
+const rows = cases.map((c) => {
+  const times: Partial<Record<'ref' | 'wasm', number>> = {};
+  for (const b of backends) {
+    setBackend(b);
+    times[b] = ours(c);
+  }
+  return { name: c.name, ...times, numpy: np[c.name] };
+});
+setBackend('auto');
 if (asJson) {
   console.log(JSON.stringify(rows, null, 1));
 } else {
   console.log(`scratchnet vs numpy ${new Date().toISOString().slice(0, 10)}, node ${process.version}`);
-  console.log('| operation | scratchnet | numpy | numpy/scratchnet |');
-  console.log('| --- | ---: | ---: | ---: |');
+  const head = backends.map((b) => `scratchnet ${b}`);
+  const ratios = backends.map((b) => `numpy/${b}`);
+  console.log(`| operation | ${head.join(' | ')} | numpy | ${ratios.join(' | ')} |`);
+  console.log(`| --- | ${[...head, 'numpy', ...ratios].map(() => '---:').join(' | ')} |`);
   for (const r of rows) {
-    console.log(
-      `| ${r.name} | ${fmt(r.scratchnet)} | ${fmt(r.numpy)} | ${(r.numpy / r.scratchnet).toFixed(2)}x |`,
-    );
+    const t = backends.map((b) => fmt(r[b] ?? Number.NaN));
+    const x = backends.map((b) => `${(r.numpy / (r[b] ?? Number.NaN)).toFixed(2)}x`);
+    console.log(`| ${r.name} | ${t.join(' | ')} | ${fmt(r.numpy)} | ${x.join(' | ')} |`);
   }
 }

@@ -3,7 +3,7 @@
  * calls with the same messages (and WASM never reads or writes outside an argument's array).
  * @module
  */
-import type { Activation, FloatArray } from './types.js';
+import type { Activation, BinaryOp, FloatArray, OperandLayout, ReduceOp, UnaryOp } from './types.js';
 
 /**
  * Elements a row-major (rows, cols) matrix with leading dimension ld spans from element 0.
@@ -214,4 +214,101 @@ export function checkSumRows(
   checkSameFloat(kernel, { a, out });
   checkMatrix(kernel, 'a', a, m, n, lda);
   checkLength(kernel, 'out', out, n);
+}
+
+/**
+ * Throws unless `value` is one of `allowed`, naming the argument.
+ * @example checkOneOf('binaryOp', 'op', 'add', ['add', 'sub']) // passes
+ */
+export function checkOneOf<V extends string>(
+  kernel: string,
+  name: string,
+  value: unknown,
+  allowed: readonly V[],
+): asserts value is V {
+  if (!(allowed as readonly unknown[]).includes(value)) {
+    const list = allowed.map((v) => `'${v}'`).join(', ');
+    throw new RangeError(`${kernel}: ${name}: expected one of ${list}, got ${String(value)}`);
+  }
+}
+
+const BINARY_OPS: readonly BinaryOp[] = ['add', 'sub', 'mul', 'div', 'max', 'min'];
+const LAYOUTS: readonly OperandLayout[] = ['full', 'row', 'scalar'];
+const UNARY_OPS: readonly UnaryOp[] = ['neg', 'abs', 'sqrt', 'square', 'exp'];
+const REDUCE_OPS: readonly ReduceOp[] = ['sum', 'max', 'min'];
+
+/**
+ * Elements an operand of `layout` needs for an (m, n) output.
+ * @example layoutLength('row', 100, 50) // 50
+ */
+export function layoutLength(layout: OperandLayout, m: number, n: number): number {
+  return layout === 'full' ? m * n : layout === 'row' ? n : 1;
+}
+
+/** Whether all arrays are Float32Array, or all Float64Array (the allocation-free test of checkSameFloat). */
+function sameFloat(a: FloatArray, b: FloatArray, c: FloatArray): boolean {
+  if (a instanceof Float32Array) return b instanceof Float32Array && c instanceof Float32Array;
+  return a instanceof Float64Array && b instanceof Float64Array && c instanceof Float64Array;
+}
+
+/**
+ * All checks of `binaryOp`: the op and layouts, sizes, matching float types and lengths. (Messages
+ * are built only on failure: this runs on every elementwise op of the WASM fast path.)
+ * @example checkBinaryOp('binaryOp', 'add', 2, 3, a, 'full', b, 'row', out)
+ */
+export function checkBinaryOp(
+  kernel: string,
+  op: BinaryOp,
+  m: number,
+  n: number,
+  a: FloatArray,
+  aLayout: OperandLayout,
+  b: FloatArray,
+  bLayout: OperandLayout,
+  out: FloatArray,
+): void {
+  checkOneOf(kernel, 'op', op, BINARY_OPS);
+  checkOneOf(kernel, 'aLayout', aLayout, LAYOUTS);
+  checkOneOf(kernel, 'bLayout', bLayout, LAYOUTS);
+  checkInt(kernel, 'm', m);
+  checkInt(kernel, 'n', n);
+  if (!sameFloat(a, b, out)) checkSameFloat(kernel, { a, b, out });
+  if (m * n === 0) return;
+  const na = layoutLength(aLayout, m, n);
+  const nb = layoutLength(bLayout, m, n);
+  if (a.length < na) checkLength(kernel, 'a', a, na, ` (${aLayout} operand of (${m}, ${n}))`);
+  if (b.length < nb) checkLength(kernel, 'b', b, nb, ` (${bLayout} operand of (${m}, ${n}))`);
+  if (out.length < m * n) checkLength(kernel, 'out', out, m * n, ` for shape (${m}, ${n})`);
+}
+
+/**
+ * All checks of `unaryOp`: the op, n, matching float types and lengths.
+ * @example checkUnaryOp('unaryOp', 'exp', 10, x, y)
+ */
+export function checkUnaryOp(kernel: string, op: UnaryOp, n: number, x: FloatArray, y: FloatArray): void {
+  checkOneOf(kernel, 'op', op, UNARY_OPS);
+  checkInt(kernel, 'n', n);
+  if (!sameFloat(x, y, y)) checkSameFloat(kernel, { x, y });
+  checkLength(kernel, 'x', x, n);
+  checkLength(kernel, 'y', y, n);
+}
+
+/**
+ * All checks of `reduceRows`: the op, sizes, matching float types, a spans (m, n), out has m.
+ * @example checkReduceRows('reduceRows', 'sum', 2, 3, a, out)
+ */
+export function checkReduceRows(
+  kernel: string,
+  op: ReduceOp,
+  m: number,
+  n: number,
+  a: FloatArray,
+  out: FloatArray,
+): void {
+  checkOneOf(kernel, 'op', op, REDUCE_OPS);
+  checkInt(kernel, 'm', m);
+  checkInt(kernel, 'n', n);
+  if (!sameFloat(a, out, out)) checkSameFloat(kernel, { a, out });
+  if (a.length < m * n) checkLength(kernel, 'a', a, m * n, ` for shape (${m}, ${n})`);
+  checkLength(kernel, 'out', out, m, ' (one result per row)');
 }

@@ -23,6 +23,21 @@ export type KernelDType = 'float32' | 'float64' | 'int32';
 /** Activation fused into {@link Kernels.gemmBiasAct}: none, `x <= 0 ? 0 : x`, or `1 / (1 + exp(-x))`. */
 export type Activation = 'identity' | 'relu' | 'sigmoid';
 
+/** The binary ops of {@link Kernels.binaryOp}: numpy's add, subtract, multiply, divide, maximum, minimum. */
+export type BinaryOp = 'add' | 'sub' | 'mul' | 'div' | 'max' | 'min';
+
+/**
+ * How an operand of {@link Kernels.binaryOp} covers the (m, n) output: 'full' (m · n elements, row
+ * after row), 'row' (n elements, the same for every row: a bias) or 'scalar' (element 0 everywhere).
+ */
+export type OperandLayout = 'full' | 'row' | 'scalar';
+
+/** The unary ops of {@link Kernels.unaryOp}: numpy's negative, absolute, sqrt, square and exp. */
+export type UnaryOp = 'neg' | 'abs' | 'sqrt' | 'square' | 'exp';
+
+/** The reductions of {@link Kernels.reduceRows}. */
+export type ReduceOp = 'sum' | 'max' | 'min';
+
 /** The names of the two implementations. */
 export type BackendName = 'ref' | 'wasm';
 
@@ -185,6 +200,44 @@ export interface Kernels {
    * @example k.rmsprop(n, 0.01, 0.99, W, dW, hW)
    */
   rmsprop<T extends FloatArray>(n: number, lr: number, decayRate: number, p: T, g: T, h: T): void;
+
+  /**
+   * `out = a op b` elementwise over an (m, n) output, numpy's ufunc on contiguous data: each operand
+   * is 'full' (m · n elements), a 'row' of n repeated for every row (broadcasting (n,) against
+   * (m, n)), or a 'scalar' (its element 0). Computed in the arrays' type, exactly rounded, so both
+   * implementations give the same bits; 'max'/'min' return NaN when either input is NaN and, on a
+   * tie (0 and -0), b. out may be a or b itself (in place), but must not otherwise overlap them.
+   * @example k.binaryOp('add', 100, 50, h, 'full', b1, 'row', h) // h (100,50) += b1 (50,)
+   * @example k.binaryOp('mul', 1, n, x, 'full', two, 'scalar', y) // y (n,) = x (n,) * two[0]
+   */
+  binaryOp<T extends FloatArray>(
+    op: BinaryOp,
+    m: number,
+    n: number,
+    a: T,
+    aLayout: OperandLayout,
+    b: T,
+    bLayout: OperandLayout,
+    out: T,
+  ): void;
+
+  /**
+   * `y = op(x)` over n elements: 'neg', 'abs', 'sqrt', 'square' exactly rounded (the same bits from
+   * both implementations), 'exp' within about 1 ulp (float32: a vectorized exp in WASM; float64: the
+   * two implementations' libraries). May run in place (y = x).
+   * @example k.unaryOp('exp', 1000, x, y) // y (1000,) = exp(x (1000,))
+   */
+  unaryOp<T extends FloatArray>(op: UnaryOp, n: number, x: T, y: T): void;
+
+  /**
+   * One result per row of a contiguous a (m, n): `out[i] = op(a[i, 0..n-1])`, out (m,). 'sum' is
+   * numpy's pairwise summation in the array's type (float32 accumulates in float32, as numpy), bit
+   * for bit; 'max'/'min' propagate NaN and return, among equal extrema (0 and -0), the last one.
+   * An empty row gives 0, -inf (max) or +inf (min).
+   * @example k.reduceRows('sum', 1, x.length, x, total) // total (1,) = x.sum(), as numpy
+   * @example k.reduceRows('max', 100, 10, scores, best) // best (100,) = scores (100,10).max(axis=1)
+   */
+  reduceRows<T extends FloatArray>(op: ReduceOp, m: number, n: number, a: T, out: T): void;
 
   /**
    * A zero-filled array of `length` elements for use as kernel storage. The WASM backend returns a

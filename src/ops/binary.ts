@@ -18,6 +18,7 @@
  *   + - * / and comparisons (float64 holds every float32 product and quotient well enough that the
  *   double rounding is harmless); for pow the result can differ from numpy's float32 `powf` by 1 ulp.
  */
+import type { BinaryOp } from '../kernels/types.js';
 import { allocate, type DType } from '../tensor/dtype.js';
 import { forEachRow } from '../tensor/iterate.js';
 import type { Tensor, TensorLike } from '../tensor/tensor.js';
@@ -40,6 +41,7 @@ import {
   unaliased,
   type View,
 } from './elementwise.js';
+import { fastBinary } from './fast.js';
 
 // ------------------------------------------------------------------ kernels (one run each)
 
@@ -221,6 +223,8 @@ interface BinarySpec {
   readonly out: (loop: DType) => DType;
   readonly kernel: (loop: DType) => BinaryKernel;
   readonly scalar: ScalarMode;
+  /** The WASM kernel op for float loops on contiguous data (see fast.ts), if there is one. */
+  readonly fast?: BinaryOp;
 }
 
 const same = (d: DType): DType => d;
@@ -228,8 +232,14 @@ const toBool = (): DType => 'bool';
 /** numpy would use int8 for bool inputs of these ufuncs; scratchnet has no int8. */
 const boolToInt32 = (d: DType): DType => (d === 'bool' ? 'int32' : d);
 
-function arith(name: string, ufunc: string, kernel: (loop: DType) => BinaryKernel, loop = same): BinarySpec {
-  return { name, ufunc, loop, out: same, kernel, scalar: 'cast' };
+function arith(
+  name: string,
+  ufunc: string,
+  kernel: (loop: DType) => BinaryKernel,
+  loop = same,
+  fast?: BinaryOp,
+): BinarySpec {
+  return { name, ufunc, loop, out: same, kernel, scalar: 'cast', fast };
 }
 
 function compare(name: string, ufunc: string, k: BinaryKernel): BinarySpec {
@@ -240,7 +250,7 @@ function logical(name: string, ufunc: string, k: BinaryKernel): BinarySpec {
   return { name, ufunc, loop: same, out: toBool, kernel: () => k, scalar: 'raw' };
 }
 
-const ADD = arith('add', 'add', (l) => (l === 'bool' ? orBoolK : addK));
+const ADD = arith('add', 'add', (l) => (l === 'bool' ? orBoolK : addK), same, 'add');
 const SUB = arith(
   'sub',
   'subtract',
@@ -255,9 +265,10 @@ const SUB = arith(
     }
     return d;
   },
+  'sub',
 );
-const MUL = arith('mul', 'multiply', (l) => (l === 'int32' ? mulI32K : mulK));
-const DIV = arith('div', 'divide', () => divK, floatLoop);
+const MUL = arith('mul', 'multiply', (l) => (l === 'int32' ? mulI32K : mulK), same, 'mul');
+const DIV = arith('div', 'divide', () => divK, floatLoop, 'div');
 const POW = arith('pow', 'power', (l) => (isInteger(l) ? powIntK : powFloatK), boolToInt32);
 const FLOOR_DIVIDE = arith(
   'floorDivide',
@@ -271,8 +282,8 @@ const MOD = arith(
   (l) => (l === 'float64' ? modF64K : l === 'float32' ? modF32K : modIntK),
   boolToInt32,
 );
-const MAXIMUM = arith('maximum', 'maximum', () => maxK);
-const MINIMUM = arith('minimum', 'minimum', () => minK);
+const MAXIMUM = arith('maximum', 'maximum', () => maxK, same, 'max');
+const MINIMUM = arith('minimum', 'minimum', () => minK, same, 'min');
 
 /** The kernel's view of operand `x`: the tensor itself, or its weak scalar converted for the loop. */
 function operand(spec: BinarySpec, arg: string, x: TensorLike, loop: DType): View {
@@ -308,7 +319,9 @@ function binaryOp(spec: BinarySpec, a: TensorLike, b: TensorLike): Tensor {
   let size = 1;
   for (const d of shape) size *= d;
   const data = allocate(dtype, size);
-  runBinary(spec.kernel(loop), shape, outView(data, shape), av, bv);
+  const out = outView(data, shape);
+  if (!(spec.fast && fastBinary(spec.fast, loop, shape, out, av, bv)))
+    runBinary(spec.kernel(loop), shape, out, av, bv);
   return newTensor(data, shape, dtype);
 }
 
@@ -324,7 +337,8 @@ function binaryInPlace(spec: BinarySpec, target: Tensor, b: TensorLike): Tensor 
   checkExponents(spec, loop, bv, typeof b === 'number' ? null : b.dtype);
   // The only same_kind cast with loop !== target dtype is float64 -> float32, which the
   // Float32Array store performs (one rounding of the float64 result, as numpy's cast).
-  runBinary(spec.kernel(loop), target.shape, target, target, bv);
+  if (!(spec.fast && fastBinary(spec.fast, loop, target.shape, target, target, bv)))
+    runBinary(spec.kernel(loop), target.shape, target, target, bv);
   return target;
 }
 

@@ -25,6 +25,7 @@ import { allocate, type DType, isFloat, type TypedArray } from '../tensor/dtype.
 import { forEachRow } from '../tensor/iterate.js';
 import { contiguousStrides, normalizeAxes, normalizeAxis, shapeSize } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
+import { fastReduce } from './fast.js';
 import { pairwiseSum, pairwiseSum32 } from './pairwise-sum.js';
 
 export { pairwiseSum, pairwiseSum32 } from './pairwise-sum.js';
@@ -271,6 +272,8 @@ function sumKernelFor(dtype: DType): RowKernel {
 export function sum(x: Tensor, options?: ReduceOptions): Tensor {
   const plan = makePlan(x, options, 'sum');
   const dtype = sumDType(x.dtype);
+  const fast = fastReduce('sum', x, plan.outStrides, plan.outSize, plan.count);
+  if (fast) return new Tensor(fast, plan.outShape, { dtype });
   return reduceInto(x, plan, dtype, 0, sumKernelFor(dtype));
 }
 
@@ -294,7 +297,10 @@ export function prod(x: Tensor, options?: ReduceOptions): Tensor {
 export function mean(x: Tensor, options?: ReduceOptions): Tensor {
   const plan = makePlan(x, options, 'mean');
   const dtype: DType = x.dtype === 'float32' ? 'float32' : 'float64';
-  const out = reduceInto(x, plan, dtype, 0, sumKernelFor(dtype));
+  const fast = fastReduce('sum', x, plan.outStrides, plan.outSize, plan.count);
+  const out = fast
+    ? new Tensor(fast, plan.outShape, { dtype })
+    : reduceInto(x, plan, dtype, 0, sumKernelFor(dtype));
   const d = out.data;
   for (let i = 0; i < d.length; i++) d[i] = d[i] / plan.count;
   return out;
@@ -307,6 +313,8 @@ function extremum(x: Tensor, options: ReduceOptions | undefined, which: 'max' | 
     throw new RangeError(`zero-size array to reduction operation ${name} which has no identity`);
   }
   const dtype = x.dtype;
+  const fast = fastReduce(which, x, plan.outStrides, plan.outSize, plan.count);
+  if (fast) return new Tensor(fast, plan.outShape, { dtype });
   const lo: Record<DType, number> = {
     float64: -Infinity,
     float32: -Infinity,

@@ -17,6 +17,7 @@
  * differ from numpy's float32 kernels by 1 ulp (and float64 results from the C library's by 1 ulp,
  * since JavaScript's Math functions are not correctly rounded either).
  */
+import type { UnaryOp } from '../kernels/types.js';
 import { allocate, type DType } from '../tensor/dtype.js';
 import type { Tensor, TensorLike } from '../tensor/tensor.js';
 import {
@@ -28,6 +29,7 @@ import {
   scalarView,
   type UnaryKernel,
 } from './elementwise.js';
+import { fastUnary } from './fast.js';
 
 // ------------------------------------------------------------------ kernels (one run each)
 
@@ -141,13 +143,15 @@ interface UnarySpec {
   readonly out: (input: DType) => DType;
   /** The kernel for an input dtype and its result dtype. */
   readonly kernel: (input: DType, out: DType) => UnaryKernel;
+  /** The WASM kernel op for float inputs on contiguous data (see fast.ts), if there is one. */
+  readonly fast?: UnaryOp;
 }
 
 const same = (d: DType): DType => d;
 const toBool = (): DType => 'bool';
 
-function floatFn(name: string, k: UnaryKernel): UnarySpec {
-  return { name, out: floatLoop, kernel: () => k };
+function floatFn(name: string, k: UnaryKernel, fast?: UnaryOp): UnarySpec {
+  return { name, out: floatLoop, kernel: () => k, fast };
 }
 
 function noBool(message: string) {
@@ -164,6 +168,7 @@ const NEG: UnarySpec = {
       'function instead. (scratchnet: logicalNot(a).)',
   ),
   kernel: () => negK,
+  fast: 'neg',
 };
 const SIGN: UnarySpec = {
   name: 'sign',
@@ -173,11 +178,12 @@ const SIGN: UnarySpec = {
   ),
   kernel: () => signK,
 };
-const ABS: UnarySpec = { name: 'abs', out: same, kernel: () => absK };
+const ABS: UnarySpec = { name: 'abs', out: same, kernel: () => absK, fast: 'abs' };
 const SQUARE: UnarySpec = {
   name: 'square',
   out: (d) => (d === 'bool' ? 'int32' : d),
   kernel: (_, out) => (out === 'int32' ? squareI32K : squareK),
+  fast: 'square',
 };
 const RECIPROCAL: UnarySpec = {
   name: 'reciprocal',
@@ -205,9 +211,9 @@ const ROUND: UnarySpec = {
   kernel: (_, out) => (out === 'float64' || out === 'float32' ? roundK : copyK),
 };
 
-const EXP = floatFn('exp', expK);
+const EXP = floatFn('exp', expK, 'exp');
 const LOG = floatFn('log', logK);
-const SQRT = floatFn('sqrt', sqrtK);
+const SQRT = floatFn('sqrt', sqrtK, 'sqrt');
 const TANH = floatFn('tanh', tanhK);
 const LOG1P = floatFn('log1p', log1pK);
 const EXPM1 = floatFn('expm1', expm1K);
@@ -226,7 +232,9 @@ function unaryOp(spec: UnarySpec, a: TensorLike): Tensor {
   let size = 1;
   for (const d of shape) size *= d;
   const data = allocate(dtype, size);
-  runUnary(spec.kernel(input, dtype), shape, outView(data, shape), view);
+  const out = outView(data, shape);
+  if (!(spec.fast && input === dtype && fastUnary(spec.fast, dtype, shape, out, view)))
+    runUnary(spec.kernel(input, dtype), shape, out, view);
   return newTensor(data, shape, dtype);
 }
 

@@ -14,6 +14,7 @@ import {
   sumRows,
 } from './elementwise.js';
 import { gemm, gemmBiasAct } from './gemm.js';
+import { binaryOp, reduceRows, unaryOp } from './ops.js';
 import { adagrad, momentum, nesterov, rmsprop } from './optim.js';
 
 function alloc(dtype: 'float32', length: number): Float32Array;
@@ -47,6 +48,9 @@ export const refKernels: Kernels = {
   nesterov,
   adagrad,
   rmsprop,
+  binaryOp,
+  unaryOp,
+  reduceRows,
   alloc,
   free: () => {},
   isResident: () => false,

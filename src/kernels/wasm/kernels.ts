@@ -5,13 +5,26 @@
  */
 import {
   checkBiasAct,
+  checkBinaryOp,
   checkElementwise,
   checkGemm,
+  checkReduceRows,
   checkSoftmaxCrossEntropy,
   checkSumRows,
+  checkUnaryOp,
   extent,
+  layoutLength,
 } from '../check.js';
-import type { Activation, FloatArray, KernelDType, Kernels } from '../types.js';
+import type {
+  Activation,
+  BinaryOp,
+  FloatArray,
+  KernelDType,
+  Kernels,
+  OperandLayout,
+  ReduceOp,
+  UnaryOp,
+} from '../types.js';
 import { createMemory, type KernelArray, KernelMemory } from './memory.js';
 import {
   compileModule,
@@ -35,6 +48,11 @@ export interface WasmKernelsOptions {
 }
 
 const ACT: Record<Activation, number> = { identity: 0, relu: 1, sigmoid: 2 };
+// The op and layout codes of asm/binary.ts, asm/unary.ts and asm/reduce.ts.
+const BINARY_OP: Record<BinaryOp, number> = { add: 0, sub: 1, mul: 2, div: 3, max: 4, min: 5 };
+const LAYOUT: Record<OperandLayout, number> = { scalar: 0, row: 1, full: 2 };
+const UNARY_OP: Record<UnaryOp, number> = { neg: 0, abs: 1, sqrt: 2, square: 3, exp: 4 };
+const REDUCE_OP: Record<ReduceOp, number> = { sum: 0, max: 1, min: 2 };
 
 /**
  * The kernels compiled to WebAssembly with 128-bit SIMD. Construction compiles the module
@@ -354,6 +372,57 @@ export class WasmKernels implements Kernels {
     const pp = mem.output(p, n, true);
     const ps = mem.output(state, n, true);
     step(n, lr, coef, pp, pg, ps);
+    mem.end();
+  }
+
+  binaryOp<T extends FloatArray>(
+    op: BinaryOp,
+    m: number,
+    n: number,
+    a: T,
+    aLayout: OperandLayout,
+    b: T,
+    bLayout: OperandLayout,
+    out: T,
+  ): void {
+    checkBinaryOp('binaryOp', op, m, n, a, aLayout, b, bLayout, out);
+    const size = m * n;
+    if (size === 0) return;
+    const na = layoutLength(aLayout, m, n);
+    const nb = layoutLength(bLayout, m, n);
+    const mem = this.mem;
+    // out is staged apart from a and b, so in-place calls on ordinary arrays work too
+    mem.begin(mem.bytes(a, na) + mem.bytes(b, nb) + mem.bytes(out, size));
+    const pa = mem.input(a, na);
+    const pb = mem.input(b, nb);
+    const po = mem.output(out, size, false);
+    const f = out instanceof Float32Array ? this.x.binary_f32 : this.x.binary_f64;
+    f(BINARY_OP[op], m, n, pa, LAYOUT[aLayout], pb, LAYOUT[bLayout], po);
+    mem.end();
+  }
+
+  unaryOp<T extends FloatArray>(op: UnaryOp, n: number, x: T, y: T): void {
+    checkUnaryOp('unaryOp', op, n, x, y);
+    const code = UNARY_OP[op];
+    this.unary(n, x, y, (n, px, py) =>
+      (y instanceof Float32Array ? this.x.unary_f32 : this.x.unary_f64)(code, n, px, py),
+    );
+  }
+
+  reduceRows<T extends FloatArray>(op: ReduceOp, m: number, n: number, a: T, out: T): void {
+    checkReduceRows('reduceRows', op, m, n, a, out);
+    if (m === 0) return;
+    const mem = this.mem;
+    mem.begin(mem.bytes(a, m * n) + mem.bytes(out, m));
+    const pa = mem.input(a, m * n);
+    const po = mem.output(out, m, false);
+    (out instanceof Float32Array ? this.x.reduce_rows_f32 : this.x.reduce_rows_f64)(
+      REDUCE_OP[op],
+      m,
+      n,
+      pa,
+      po,
+    );
     mem.end();
   }
 

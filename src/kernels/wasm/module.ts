@@ -230,6 +230,33 @@ export interface KernelExports {
   softmax_cross_entropy_f64: SoftmaxExport;
   adam_f32: AdamExport;
   adam_f64: AdamExport;
+  /** `(op, m, n, a, aLayout, b, bLayout, out)`, codes as in asm/binary.ts. */
+  binary_f32: (
+    op: number,
+    m: number,
+    n: number,
+    a: number,
+    al: number,
+    b: number,
+    bl: number,
+    out: number,
+  ) => void;
+  binary_f64: (
+    op: number,
+    m: number,
+    n: number,
+    a: number,
+    al: number,
+    b: number,
+    bl: number,
+    out: number,
+  ) => void;
+  /** `(op, n, x, y)`, codes as in asm/unary.ts. */
+  unary_f32: (op: number, n: number, x: number, y: number) => void;
+  unary_f64: (op: number, n: number, x: number, y: number) => void;
+  /** `(op, m, n, a, out)`, codes as in asm/reduce.ts. */
+  reduce_rows_f32: (op: number, m: number, n: number, a: number, out: number) => void;
+  reduce_rows_f64: (op: number, m: number, n: number, a: number, out: number) => void;
 }
 
 /** `gemm_f32/f64(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, bias, act, ws)`. */
