@@ -21,14 +21,15 @@
  * `undefined`, `null` or `[]` (numpy's `sum` accepts `axis=0` on a 0-d array as a legacy quirk but
  * rejects `axis=(0,)`), and `argmax`/`argmin` of a 0-d tensor accept no axis.
  */
+
+import { pairwiseSum, pairwiseSum32 } from '../kernels/ref/pairwise-sum.js';
 import { allocate, type DType, isFloat, type TypedArray } from '../tensor/dtype.js';
 import { forEachRow } from '../tensor/iterate.js';
 import { contiguousStrides, normalizeAxes, normalizeAxis, shapeSize } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
 import { fastReduce } from './fast.js';
-import { pairwiseSum, pairwiseSum32 } from './pairwise-sum.js';
 
-export { pairwiseSum, pairwiseSum32 } from './pairwise-sum.js';
+export { pairwiseSum, pairwiseSum32 } from '../kernels/ref/pairwise-sum.js';
 
 /** `axis`: undefined or null reduces every axis; a number or a list reduces those. */
 export interface ReduceOptions {

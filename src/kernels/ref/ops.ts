@@ -6,9 +6,10 @@
  * values operation for operation (exp aside: a correctly rounded float64 exp, rounded to float32).
  * @module
  */
-import { pairwiseSum, pairwiseSum32 } from '../../ops/pairwise-sum.js';
+
 import { checkBinaryOp, checkReduceRows, checkUnaryOp } from '../check.js';
 import type { BinaryOp, FloatArray, OperandLayout, ReduceOp, UnaryOp } from '../types.js';
+import { pairwiseSum, pairwiseSum32 } from './pairwise-sum.js';
 
 const BINARY: Record<BinaryOp, (x: number, y: number) => number> = {
   add: (x, y) => x + y,

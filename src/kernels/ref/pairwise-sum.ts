@@ -1,16 +1,15 @@
 /**
  * numpy's pairwise summation (numpy/_core/src/umath/loops_utils.h.src, PW_BLOCKSIZE = 128), in
- * float64 and in float32 arithmetic, as used by `sum` and `mean`.
+ * float64 and in float32 arithmetic, as used by `sum` and `mean` (ops/reduce.ts) and the reference
+ * `reduceRows` kernel. Strided reads (`p`, `n`, `s`) over any array of numbers.
  *
  * @module
  */
-import type { TypedArray } from '../tensor/dtype.js';
-
 /**
  * numpy's pairwise sum of `n` elements of `a` from `p` with step `s`, in float64.
  * @example pairwiseSum(new Float64Array([1, 2, 3]), 0, 3, 1) // 6
  */
-export function pairwiseSum(a: TypedArray, p: number, n: number, s: number): number {
+export function pairwiseSum(a: ArrayLike<number>, p: number, n: number, s: number): number {
   if (n < 8) {
     let res = 0;
     for (let i = 0; i < n; i++) res += a[p + i * s];
@@ -48,7 +47,7 @@ export function pairwiseSum(a: TypedArray, p: number, n: number, s: number): num
 }
 
 /** numpy's pairwise sum in float32 arithmetic (every addition rounded to float32). */
-export function pairwiseSum32(a: TypedArray, p: number, n: number, s: number): number {
+export function pairwiseSum32(a: ArrayLike<number>, p: number, n: number, s: number): number {
   const f = Math.fround;
   if (n < 8) {
     let res = 0;
