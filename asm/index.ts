@@ -20,6 +20,8 @@ export {
   sum_rows_f32,
   sum_rows_f64,
 } from './elementwise';
+export { col2im_f32, col2im_f64, im2col_f32, im2col_f64 } from './im2col';
+export { max_pool_backward_f32, max_pool_backward_f64, max_pool_f32, max_pool_f64 } from './pool';
 
 /** First byte past the module's static data (the tables of exp and log): the JS heap starts above it. */
 export function heap_base(): usize {

@@ -3,7 +3,7 @@
  * calls with the same messages (and WASM never reads or writes outside an argument's array).
  * @module
  */
-import type { Activation, FloatArray } from './types.js';
+import type { Activation, ConvGeometry, FloatArray } from './types.js';
 
 /**
  * Elements a row-major (rows, cols) matrix with leading dimension ld spans from element 0.
@@ -214,4 +214,124 @@ export function checkSumRows(
   checkSameFloat(kernel, { a, out });
   checkMatrix(kernel, 'a', a, m, n, lda);
   checkLength(kernel, 'out', out, n);
+}
+
+/**
+ * Checks a {@link ConvGeometry}: integer sizes (n, c, h, w, pad >= 0; fh, fw, stride >= 1), windows
+ * that fit the padded input, and `oh`, `ow` equal to `floor((h + 2*pad - fh) / stride) + 1`.
+ * @example checkConvGeometry('im2col', { n: 1, c: 1, h: 5, w: 5, fh: 3, fw: 3, stride: 1, pad: 0, oh: 3, ow: 3 })
+ */
+export function checkConvGeometry(kernel: string, g: ConvGeometry): void {
+  if (typeof g !== 'object' || g === null)
+    throw new TypeError(`${kernel}: g: expected a ConvGeometry object, got ${typeName(g)}`);
+  for (const name of ['n', 'c', 'h', 'w', 'pad'] as const) checkInt(kernel, `g.${name}`, g[name]);
+  for (const name of ['fh', 'fw', 'stride'] as const) checkInt(kernel, `g.${name}`, g[name], 1);
+  const axes = [
+    ['oh', 'h', 'fh', g.oh, g.h, g.fh],
+    ['ow', 'w', 'fw', g.ow, g.w, g.fw],
+  ] as const;
+  for (const [out, inp, win, got, size, filter] of axes) {
+    if (filter > size + 2 * g.pad) {
+      throw new RangeError(
+        `${kernel}: g.${win}: the window ${filter} is larger than the padded input ` +
+          `(${inp} ${size} + 2*pad ${g.pad})`,
+      );
+    }
+    const want = Math.floor((size + 2 * g.pad - filter) / g.stride) + 1;
+    if (got !== want) {
+      throw new RangeError(
+        `${kernel}: g.${out}: expected floor((${inp} ${size} + 2*pad ${g.pad} - ${win} ${filter}) / ` +
+          `stride ${g.stride}) + 1 = ${want}, got ${got}`,
+      );
+    }
+  }
+}
+
+/**
+ * Checks of `im2col` (input `x`, output `col`) and `col2im` (input `col`, output `x`): the
+ * geometry, matching float types, x spanning (N, C, H, W) and col (N*OH*OW, C*FH*FW).
+ * @example checkIm2col('im2col', g, x, col)
+ */
+export function checkIm2col(kernel: string, g: ConvGeometry, x: FloatArray, col: FloatArray): void {
+  checkConvGeometry(kernel, g);
+  checkSameFloat(kernel, kernel === 'col2im' ? { col, x } : { x, col });
+  const image = `(N, C, H, W) = (${g.n}, ${g.c}, ${g.h}, ${g.w})`;
+  checkLength(kernel, 'x', x, g.n * g.c * g.h * g.w, ` for ${image}`);
+  const rows = g.n * g.oh * g.ow;
+  const cols = g.c * g.fh * g.fw;
+  checkLength(kernel, 'col', col, rows * cols, ` for (N*OH*OW, C*FH*FW) = (${rows}, ${cols})`);
+}
+
+/** Throws unless every window has a cell inside the input (pooling): h, w >= 1, pad < fh, fw. */
+function checkPoolPad(kernel: string, g: ConvGeometry): void {
+  checkInt(kernel, 'g.h', g.h, 1);
+  checkInt(kernel, 'g.w', g.w, 1);
+  if (g.pad >= g.fh || g.pad >= g.fw) {
+    throw new RangeError(
+      `${kernel}: g.pad: expected less than the window ${g.fh}x${g.fw} (else a window could lie ` +
+        `entirely in the padding), got ${g.pad}`,
+    );
+  }
+}
+
+/**
+ * Checks of `maxPool`: the geometry (pad smaller than the window), matching float types, x spanning
+ * (N, C, H, W), out and argMax (an Int32Array) spanning (N, C, OH, OW).
+ * @example checkMaxPool('maxPool', g, x, out, argMax)
+ */
+export function checkMaxPool(
+  kernel: string,
+  g: ConvGeometry,
+  x: FloatArray,
+  out: FloatArray,
+  argMax: Int32Array,
+): void {
+  checkConvGeometry(kernel, g);
+  checkPoolPad(kernel, g);
+  checkSameFloat(kernel, { x, out });
+  if (!(argMax instanceof Int32Array))
+    throw new TypeError(`${kernel}: argMax: expected an Int32Array, got ${typeName(argMax)}`);
+  checkLength(kernel, 'x', x, g.n * g.c * g.h * g.w, ` for (N, C, H, W) = (${g.n}, ${g.c}, ${g.h}, ${g.w})`);
+  const outShape = ` for (N, C, OH, OW) = (${g.n}, ${g.c}, ${g.oh}, ${g.ow})`;
+  checkLength(kernel, 'out', out, g.n * g.c * g.oh * g.ow, outShape);
+  checkLength(kernel, 'argMax', argMax, g.n * g.c * g.oh * g.ow, outShape);
+}
+
+/**
+ * The error of an `argMax` entry outside the input (`maxPoolBackward`).
+ * @example throw argMaxError('maxPoolBackward', 3, -1, 576)
+ */
+export function argMaxError(kernel: string, index: number, value: number, size: number): RangeError {
+  return new RangeError(
+    `${kernel}: argMax[${index}]: expected an index into x in [0, ${size}) (N*C*H*W), got ${value}`,
+  );
+}
+
+/**
+ * Checks of `maxPoolBackward` except the values of argMax (see {@link argMaxError}): the geometry,
+ * matching float types, dout and argMax spanning (N, C, OH, OW), dx spanning (N, C, H, W).
+ * @example checkMaxPoolBackward('maxPoolBackward', g, argMax, dout, dx)
+ */
+export function checkMaxPoolBackward(
+  kernel: string,
+  g: ConvGeometry,
+  argMax: Int32Array,
+  dout: FloatArray,
+  dx: FloatArray,
+): void {
+  checkConvGeometry(kernel, g);
+  checkPoolPad(kernel, g);
+  checkSameFloat(kernel, { dout, dx });
+  if (!(argMax instanceof Int32Array))
+    throw new TypeError(`${kernel}: argMax: expected an Int32Array, got ${typeName(argMax)}`);
+  const outShape = ` for (N, C, OH, OW) = (${g.n}, ${g.c}, ${g.oh}, ${g.ow})`;
+  checkLength(kernel, 'argMax', argMax, g.n * g.c * g.oh * g.ow, outShape);
+  checkLength(kernel, 'dout', dout, g.n * g.c * g.oh * g.ow, outShape);
+  checkLength(
+    kernel,
+    'dx',
+    dx,
+    g.n * g.c * g.h * g.w,
+    ` for (N, C, H, W) = (${g.n}, ${g.c}, ${g.h}, ${g.w})`,
+  );
 }

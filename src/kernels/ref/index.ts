@@ -14,6 +14,8 @@ import {
   sumRows,
 } from './elementwise.js';
 import { gemm, gemmBiasAct } from './gemm.js';
+import { col2im, im2col } from './im2col.js';
+import { maxPool, maxPoolBackward } from './pool.js';
 
 function alloc(dtype: 'float32', length: number): Float32Array;
 function alloc(dtype: 'float64', length: number): Float64Array;
@@ -42,6 +44,10 @@ export const refKernels: Kernels = {
   sigmoidBackward,
   softmaxCrossEntropy,
   adam,
+  im2col,
+  col2im,
+  maxPool,
+  maxPoolBackward,
   alloc,
   free: () => {},
   isResident: () => false,

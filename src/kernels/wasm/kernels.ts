@@ -11,7 +11,8 @@ import {
   checkSumRows,
   extent,
 } from '../check.js';
-import type { Activation, FloatArray, KernelDType, Kernels } from '../types.js';
+import type { Activation, ConvGeometry, FloatArray, KernelDType, Kernels } from '../types.js';
+import { wasmCol2im, wasmIm2col, wasmMaxPool, wasmMaxPoolBackward } from './conv.js';
 import { createMemory, type KernelArray, KernelMemory } from './memory.js';
 import {
   compileModule,
@@ -283,6 +284,22 @@ export class WasmKernels implements Kernels {
     const pv = mem.output(v, n, true);
     (p instanceof Float32Array ? this.x.adam_f32 : this.x.adam_f64)(n, lrT, beta1, beta2, pp, pg, pm, pv);
     mem.end();
+  }
+
+  im2col<T extends FloatArray>(g: ConvGeometry, x: T, col: T): void {
+    wasmIm2col(this.x, this.mem, g, x, col);
+  }
+
+  col2im<T extends FloatArray>(g: ConvGeometry, col: T, x: T): void {
+    wasmCol2im(this.x, this.mem, g, col, x);
+  }
+
+  maxPool<T extends FloatArray>(g: ConvGeometry, x: T, out: T, argMax: Int32Array): void {
+    wasmMaxPool(this.x, this.mem, g, x, out, argMax);
+  }
+
+  maxPoolBackward<T extends FloatArray>(g: ConvGeometry, argMax: Int32Array, dout: T, dx: T): void {
+    wasmMaxPoolBackward(this.x, this.mem, g, argMax, dout, dx);
   }
 
   alloc(dtype: 'float32', length: number): Float32Array;

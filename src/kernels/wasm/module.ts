@@ -221,7 +221,29 @@ export interface KernelExports {
   softmax_cross_entropy_f64: SoftmaxExport;
   adam_f32: AdamExport;
   adam_f64: AdamExport;
+  im2col_f32: ConvExport;
+  im2col_f64: ConvExport;
+  col2im_f32: ConvExport;
+  col2im_f64: ConvExport;
+  max_pool_f32: ConvExport;
+  max_pool_f64: ConvExport;
+  max_pool_backward_f32: MaxPoolBackwardExport;
+  max_pool_backward_f64: MaxPoolBackwardExport;
 }
+
+/**
+ * `im2col(n, c, h, w, fh, fw, stride, pad, oh, ow, x, col)`, `col2im(..., col, x)`,
+ * `max_pool(planes, h, w, fh, fw, stride, pad, oh, ow, x, out, argMax)`.
+ */
+export type ConvExport = (...args: number[]) => void;
+/** `(count, size, argMax, dout, dx) -> -1`, or the first index of argMax outside [0, size). */
+export type MaxPoolBackwardExport = (
+  count: number,
+  size: number,
+  arg: number,
+  dout: number,
+  dx: number,
+) => number;
 
 /** `gemm_f32/f64(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, bias, act, ws)`. */
 export type GemmExport = (...args: number[]) => void;
