@@ -5,7 +5,8 @@
 // 2x2 windows with stride 2 and no padding (the book's pooling) run four (f32) or two (f64) windows
 // per step without branches: even and odd columns of two rows deinterleaved into v0..v3 (the cells
 // in window order), then three compare-and-selects; a step whose cells hold a NaN is redone one
-// window at a time.
+// window at a time. Their backward, when the windows tile the input, writes every cell of dx once
+// (no zero fill, no scatter).
 import { lanes } from './simd';
 
 /** One window of the 2x2 path at element index i (row length w): out[o], arg[o]. */
@@ -156,11 +157,92 @@ function maxPoolImpl<T>(
 }
 
 /**
- * dx (size elements) = 0, then dx[arg[o]] += dout[o] for o = 0 .. count-1 in order. Returns -1, or
- * without writing anything the first o whose arg[o] is outside [0, size).
+ * The backward pass of the book's pooling (2x2 windows, stride 2, no padding, the windows tiling the
+ * input exactly: h = 2*oh, w = 2*ow), writing each cell of dx once: dout + 0 at the window's argmax
+ * (+0 turns a -0 into +0, as 0 + dout does), +0 at its other three cells. Returns false, having
+ * written part of dx, when an argmax lies outside its own window (the caller then scatters).
  */
-function maxPoolBackwardImpl<T>(count: i32, size: i32, arg: usize, dout: usize, dx: usize): i32 {
+function maxPoolBackward2x2<T>(planes: i32, oh: i32, ow: i32, arg: usize, dout: usize, dx: usize): bool {
   const S = sizeof<T>();
+  const L = lanes<T>();
+  const w = 2 * ow;
+  const rowBytes = (w as usize) * S;
+  const zero = v128.splat<T>(0 as T);
+  const lane = i32x4(0, 2, 4, 6);
+  const cw = i32x4.splat(w);
+  const cw1 = i32x4.splat(w + 1);
+  const one = i32x4.splat(1);
+  const izero = i32x4.splat(0);
+  let o = 0;
+  for (let plane = 0; plane < planes; plane++) {
+    for (let oy = 0; oy < oh; oy++) {
+      const i0 = (plane * oh * 2 + 2 * oy) * w;
+      const r0 = dx + (i0 as usize) * S;
+      let ox = 0;
+      for (; ox + L <= ow; ox += L, o += L) {
+        const i = i0 + 2 * ox;
+        let idx: v128;
+        if (sizeof<T>() == 4) idx = v128.load(arg + (o as usize) * 4);
+        else idx = v128.load64_zero(arg + (o as usize) * 4);
+        const off = i32x4.sub(idx, i32x4.add(i32x4.splat(i), lane));
+        const m0 = i32x4.eq(off, izero);
+        const m1 = i32x4.eq(off, one);
+        const m2 = i32x4.eq(off, cw);
+        const m3 = i32x4.eq(off, cw1);
+        const valid = v128.or(v128.or(m0, m1), v128.or(m2, m3));
+        const d = v128.add<T>(v128.load(dout + (o as usize) * S), zero);
+        const p = r0 + ((2 * ox) as usize) * S;
+        if (sizeof<T>() == 4) {
+          if (!i32x4.all_true(valid)) return false;
+          const e0 = v128.and(d, m0);
+          const e1 = v128.and(d, m1);
+          const e2 = v128.and(d, m2);
+          const e3 = v128.and(d, m3);
+          v128.store(p, i32x4.shuffle(e0, e1, 0, 4, 1, 5));
+          v128.store(p, i32x4.shuffle(e0, e1, 2, 6, 3, 7), 16);
+          v128.store(p + rowBytes, i32x4.shuffle(e2, e3, 0, 4, 1, 5));
+          v128.store(p + rowBytes, i32x4.shuffle(e2, e3, 2, 6, 3, 7), 16);
+        } else {
+          if (!i32x4.all_true(i32x4.shuffle(valid, valid, 0, 1, 0, 1))) return false;
+          // the two i32 masks widened to the two i64 lanes
+          const e0 = v128.and(d, i32x4.shuffle(m0, m0, 0, 0, 1, 1));
+          const e1 = v128.and(d, i32x4.shuffle(m1, m1, 0, 0, 1, 1));
+          const e2 = v128.and(d, i32x4.shuffle(m2, m2, 0, 0, 1, 1));
+          const e3 = v128.and(d, i32x4.shuffle(m3, m3, 0, 0, 1, 1));
+          v128.store(p, i64x2.shuffle(e0, e1, 0, 2));
+          v128.store(p, i64x2.shuffle(e0, e1, 1, 3), 16);
+          v128.store(p + rowBytes, i64x2.shuffle(e2, e3, 0, 2));
+          v128.store(p + rowBytes, i64x2.shuffle(e2, e3, 1, 3), 16);
+        }
+      }
+      for (; ox < ow; ox++, o++) {
+        const i = i0 + 2 * ox;
+        const off = load<i32>(arg + (o as usize) * 4) - i;
+        if (off != 0 && off != 1 && off != w && off != w + 1) return false;
+        const d = load<T>(dout + (o as usize) * S) + (0 as T);
+        const p = r0 + ((2 * ox) as usize) * S;
+        store<T>(p, off == 0 ? d : (0 as T));
+        store<T>(p + S, off == 1 ? d : (0 as T));
+        store<T>(p + rowBytes, off == w ? d : (0 as T));
+        store<T>(p + rowBytes + S, off == w + 1 ? d : (0 as T));
+      }
+    }
+  }
+  return true;
+}
+
+/**
+ * dx (planes x h x w) = 0, then dx[arg[o]] += dout[o] for o = 0 .. count-1 in order (the 2x2 path
+ * above when it applies: the same values). Returns -1, or without writing anything the first o
+ * whose arg[o] is outside [0, size).
+ */
+function maxPoolBackwardImpl<T>(
+  planes: i32, h: i32, w: i32, fh: i32, fw: i32, stride: i32, pad: i32, oh: i32, ow: i32,
+  arg: usize, dout: usize, dx: usize,
+): i32 {
+  const S = sizeof<T>();
+  const count = planes * oh * ow;
+  const size = planes * h * w;
   const limit = i32x4.splat(size);
   let o = 0;
   for (; o + 4 <= count; o += 4) {
@@ -169,6 +251,8 @@ function maxPoolBackwardImpl<T>(count: i32, size: i32, arg: usize, dout: usize, 
   for (; o < count; o++) {
     if ((load<i32>(arg + (o as usize) * 4) as u32) >= (size as u32)) return o;
   }
+  const tiled = fh == 2 && fw == 2 && stride == 2 && pad == 0 && h == 2 * oh && w == 2 * ow;
+  if (tiled && maxPoolBackward2x2<T>(planes, oh, ow, arg, dout, dx)) return -1;
   memory.fill(dx, 0, (size as usize) * S);
   for (let k = 0; k < count; k++) {
     const d = dx + (load<i32>(arg + (k as usize) * 4) as usize) * S;
@@ -187,9 +271,13 @@ export function max_pool_f64(
 ): void {
   maxPoolImpl<f64>(planes, h, w, fh, fw, stride, pad, oh, ow, x, out, arg);
 }
-export function max_pool_backward_f32(count: i32, size: i32, arg: usize, dout: usize, dx: usize): i32 {
-  return maxPoolBackwardImpl<f32>(count, size, arg, dout, dx);
+export function max_pool_backward_f32(
+  planes: i32, h: i32, w: i32, fh: i32, fw: i32, stride: i32, pad: i32, oh: i32, ow: i32, arg: usize, dout: usize, dx: usize,
+): i32 {
+  return maxPoolBackwardImpl<f32>(planes, h, w, fh, fw, stride, pad, oh, ow, arg, dout, dx);
 }
-export function max_pool_backward_f64(count: i32, size: i32, arg: usize, dout: usize, dx: usize): i32 {
-  return maxPoolBackwardImpl<f64>(count, size, arg, dout, dx);
+export function max_pool_backward_f64(
+  planes: i32, h: i32, w: i32, fh: i32, fw: i32, stride: i32, pad: i32, oh: i32, ow: i32, arg: usize, dout: usize, dx: usize,
+): i32 {
+  return maxPoolBackwardImpl<f64>(planes, h, w, fh, fw, stride, pad, oh, ow, arg, dout, dx);
 }

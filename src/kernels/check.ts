@@ -224,28 +224,50 @@ export function checkSumRows(
 export function checkConvGeometry(kernel: string, g: ConvGeometry): void {
   if (typeof g !== 'object' || g === null)
     throw new TypeError(`${kernel}: g: expected a ConvGeometry object, got ${typeName(g)}`);
-  for (const name of ['n', 'c', 'h', 'w', 'pad'] as const) checkInt(kernel, `g.${name}`, g[name]);
-  for (const name of ['fh', 'fw', 'stride'] as const) checkInt(kernel, `g.${name}`, g[name], 1);
-  const axes = [
-    ['oh', 'h', 'fh', g.oh, g.h, g.fh],
-    ['ow', 'w', 'fw', g.ow, g.w, g.fw],
-  ] as const;
-  for (const [out, inp, win, got, size, filter] of axes) {
-    if (filter > size + 2 * g.pad) {
-      throw new RangeError(
-        `${kernel}: g.${win}: the window ${filter} is larger than the padded input ` +
-          `(${inp} ${size} + 2*pad ${g.pad})`,
-      );
-    }
-    const want = Math.floor((size + 2 * g.pad - filter) / g.stride) + 1;
-    if (got !== want) {
-      throw new RangeError(
-        `${kernel}: g.${out}: expected floor((${inp} ${size} + 2*pad ${g.pad} - ${win} ${filter}) / ` +
-          `stride ${g.stride}) + 1 = ${want}, got ${got}`,
-      );
-    }
+  const { n, c, h, w, fh, fw, stride, pad } = g;
+  checkInt(kernel, 'g.n', n);
+  checkInt(kernel, 'g.c', c);
+  checkInt(kernel, 'g.h', h);
+  checkInt(kernel, 'g.w', w);
+  checkInt(kernel, 'g.fh', fh, 1);
+  checkInt(kernel, 'g.fw', fw, 1);
+  checkInt(kernel, 'g.stride', stride, 1);
+  checkInt(kernel, 'g.pad', pad);
+  checkOutputSize(kernel, 'oh', 'h', 'fh', g.oh, h, fh, stride, pad);
+  checkOutputSize(kernel, 'ow', 'w', 'fw', g.ow, w, fw, stride, pad);
+}
+
+/** One axis of {@link checkConvGeometry}: the window fits, and `got` is the output size. */
+function checkOutputSize(
+  kernel: string,
+  out: string,
+  inp: string,
+  win: string,
+  got: number,
+  size: number,
+  filter: number,
+  stride: number,
+  pad: number,
+): void {
+  if (filter > size + 2 * pad) {
+    throw new RangeError(
+      `${kernel}: g.${win}: the window ${filter} is larger than the padded input (${inp} ${size} + 2*pad ${pad})`,
+    );
+  }
+  const want = Math.floor((size + 2 * pad - filter) / stride) + 1;
+  if (got !== want) {
+    throw new RangeError(
+      `${kernel}: g.${out}: expected floor((${inp} ${size} + 2*pad ${pad} - ${win} ${filter}) / ` +
+        `stride ${stride}) + 1 = ${want}, got ${got}`,
+    );
   }
 }
+
+/** ` for (N, C, H, W) = (...)`, for messages. */
+const imageShape = (g: ConvGeometry): string => ` for (N, C, H, W) = (${g.n}, ${g.c}, ${g.h}, ${g.w})`;
+
+/** ` for (N, C, OH, OW) = (...)`, for messages. */
+const outShape = (g: ConvGeometry): string => ` for (N, C, OH, OW) = (${g.n}, ${g.c}, ${g.oh}, ${g.ow})`;
 
 /**
  * Checks of `im2col` (input `x`, output `col`) and `col2im` (input `col`, output `x`): the
@@ -255,11 +277,12 @@ export function checkConvGeometry(kernel: string, g: ConvGeometry): void {
 export function checkIm2col(kernel: string, g: ConvGeometry, x: FloatArray, col: FloatArray): void {
   checkConvGeometry(kernel, g);
   checkSameFloat(kernel, kernel === 'col2im' ? { col, x } : { x, col });
-  const image = `(N, C, H, W) = (${g.n}, ${g.c}, ${g.h}, ${g.w})`;
-  checkLength(kernel, 'x', x, g.n * g.c * g.h * g.w, ` for ${image}`);
+  const nx = g.n * g.c * g.h * g.w;
+  if (x.length < nx) checkLength(kernel, 'x', x, nx, imageShape(g));
   const rows = g.n * g.oh * g.ow;
   const cols = g.c * g.fh * g.fw;
-  checkLength(kernel, 'col', col, rows * cols, ` for (N*OH*OW, C*FH*FW) = (${rows}, ${cols})`);
+  if (col.length < rows * cols)
+    checkLength(kernel, 'col', col, rows * cols, ` for (N*OH*OW, C*FH*FW) = (${rows}, ${cols})`);
 }
 
 /** Throws unless every window has a cell inside the input (pooling): h, w >= 1, pad < fh, fw. */
@@ -291,10 +314,11 @@ export function checkMaxPool(
   checkSameFloat(kernel, { x, out });
   if (!(argMax instanceof Int32Array))
     throw new TypeError(`${kernel}: argMax: expected an Int32Array, got ${typeName(argMax)}`);
-  checkLength(kernel, 'x', x, g.n * g.c * g.h * g.w, ` for (N, C, H, W) = (${g.n}, ${g.c}, ${g.h}, ${g.w})`);
-  const outShape = ` for (N, C, OH, OW) = (${g.n}, ${g.c}, ${g.oh}, ${g.ow})`;
-  checkLength(kernel, 'out', out, g.n * g.c * g.oh * g.ow, outShape);
-  checkLength(kernel, 'argMax', argMax, g.n * g.c * g.oh * g.ow, outShape);
+  const nx = g.n * g.c * g.h * g.w;
+  const nout = g.n * g.c * g.oh * g.ow;
+  if (x.length < nx) checkLength(kernel, 'x', x, nx, imageShape(g));
+  if (out.length < nout) checkLength(kernel, 'out', out, nout, outShape(g));
+  if (argMax.length < nout) checkLength(kernel, 'argMax', argMax, nout, outShape(g));
 }
 
 /**
@@ -324,14 +348,9 @@ export function checkMaxPoolBackward(
   checkSameFloat(kernel, { dout, dx });
   if (!(argMax instanceof Int32Array))
     throw new TypeError(`${kernel}: argMax: expected an Int32Array, got ${typeName(argMax)}`);
-  const outShape = ` for (N, C, OH, OW) = (${g.n}, ${g.c}, ${g.oh}, ${g.ow})`;
-  checkLength(kernel, 'argMax', argMax, g.n * g.c * g.oh * g.ow, outShape);
-  checkLength(kernel, 'dout', dout, g.n * g.c * g.oh * g.ow, outShape);
-  checkLength(
-    kernel,
-    'dx',
-    dx,
-    g.n * g.c * g.h * g.w,
-    ` for (N, C, H, W) = (${g.n}, ${g.c}, ${g.h}, ${g.w})`,
-  );
+  const nx = g.n * g.c * g.h * g.w;
+  const nout = g.n * g.c * g.oh * g.ow;
+  if (argMax.length < nout) checkLength(kernel, 'argMax', argMax, nout, outShape(g));
+  if (dout.length < nout) checkLength(kernel, 'dout', dout, nout, outShape(g));
+  if (dx.length < nx) checkLength(kernel, 'dx', dx, nx, imageShape(g));
 }

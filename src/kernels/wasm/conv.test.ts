@@ -25,15 +25,19 @@ const int = (rand: () => number, lo: number, hi: number): number => lo + Math.fl
  */
 function geometry(rand: () => number, pool: boolean): ConvGeometry {
   const big = rand() < 0.15;
-  const h = big ? 24 : int(rand, 1, 9);
-  const w = big ? 24 : int(rand, 1, 9);
-  const stride = int(rand, 1, 3);
+  let h = big ? 24 : int(rand, 1, 9);
+  let w = big ? 24 : int(rand, 1, 9);
+  let stride = int(rand, 1, 3);
   let pad = int(rand, 0, 3);
   // windows from 1 to the whole padded input
   let fh = rand() < 0.2 ? h + 2 * pad : int(rand, 1, Math.min(h + 2 * pad, 6));
   let fw = rand() < 0.2 ? w + 2 * pad : int(rand, 1, Math.min(w + 2 * pad, 6));
   if (pool) {
-    if (rand() < 0.3) [fh, fw, pad] = [2, 2, 0]; // the book's pooling (its fast path)
+    if (rand() < 0.3) {
+      // the book's pooling (its fast paths), mostly with stride 2
+      [fh, fw, pad, h, w] = [2, 2, 0, Math.max(h, 2), Math.max(w, 2)];
+      if (rand() < 0.75) stride = 2;
+    }
     pad = Math.min(pad, fh - 1, fw - 1);
     fh = Math.min(fh, h + 2 * pad);
     fw = Math.min(fw, w + 2 * pad);
@@ -136,9 +140,13 @@ describe.each(variants)('wasm convolution kernels (%s) equal ref bit for bit', (
         const arrays = new Arrays(wasm, placement, rand);
         const failures: string[] = [];
         let fast = 0;
+        let tiled = 0;
         for (let t = 0; t < 200; t++) {
           const g = geometry(rand, true);
-          if (g.fh === 2 && g.fw === 2 && g.pad === 0 && g.stride === 2) fast++;
+          if (g.fh === 2 && g.fw === 2 && g.pad === 0 && g.stride === 2) {
+            fast++;
+            if (g.h === 2 * g.oh && g.w === 2 * g.ow) tiled++; // the backward's direct path
+          }
           const nx = g.n * g.c * g.h * g.w;
           const nout = g.n * g.c * g.oh * g.ow;
           const x = arrays.make(dtype, nx);
@@ -158,6 +166,11 @@ describe.each(variants)('wasm convolution kernels (%s) equal ref bit for bit', (
           for (const d of differences(got, want)) failures.push(`maxPool ${describeG(g)}: ${d}`);
           for (const d of differences(argGot, argWant)) failures.push(`maxPool argMax ${describeG(g)}: ${d}`);
           const dout = arrays.make(dtype, nout);
+          if (t % 4 === 1) {
+            // any indices into x, not only each window's own cells (dx is then a scatter)
+            for (let o = 0; o < nout; o++) argWant[o] = argGot[o] = int(rand, 0, nx - 1);
+          }
+          if (t % 5 === 2) dout[int(rand, 0, nout - 1)] = -0; // 0 + -0 is +0
           const [dxWant, dxGot] = [arrays.make(dtype, nx), arrays.make(dtype, nx)];
           garbage(dxWant);
           garbage(dxGot);
@@ -167,6 +180,7 @@ describe.each(variants)('wasm convolution kernels (%s) equal ref bit for bit', (
         }
         expect(failures).toEqual([]);
         expect(fast).toBeGreaterThan(10); // the vectorized 2x2 path ran
+        expect(tiled).toBeGreaterThan(3);
       },
     );
 

@@ -102,7 +102,7 @@ export function wasmMaxPoolBackward(
   const pdout = mem.input(dout, nout);
   const pdx = mem.output(dx, nx, true);
   const f = dx instanceof Float32Array ? ex.max_pool_backward_f32 : ex.max_pool_backward_f64;
-  const bad = f(nout, nx, parg, pdout, pdx);
+  const bad = f(g.n * g.c, g.h, g.w, g.fh, g.fw, g.stride, g.pad, g.oh, g.ow, parg, pdout, pdx);
   mem.end();
   if (bad >= 0) throw argMaxError('maxPoolBackward', bad, argMax[bad], nx);
 }

@@ -236,14 +236,11 @@ export interface KernelExports {
  * `max_pool(planes, h, w, fh, fw, stride, pad, oh, ow, x, out, argMax)`.
  */
 export type ConvExport = (...args: number[]) => void;
-/** `(count, size, argMax, dout, dx) -> -1`, or the first index of argMax outside [0, size). */
-export type MaxPoolBackwardExport = (
-  count: number,
-  size: number,
-  arg: number,
-  dout: number,
-  dx: number,
-) => number;
+/**
+ * `(planes, h, w, fh, fw, stride, pad, oh, ow, argMax, dout, dx) -> -1`, or the first index of
+ * argMax outside [0, planes*h*w).
+ */
+export type MaxPoolBackwardExport = (...args: number[]) => number;
 
 /** `gemm_f32/f64(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, bias, act, ws)`. */
 export type GemmExport = (...args: number[]) => void;
