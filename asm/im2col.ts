@@ -10,9 +10,12 @@
 // copied exactly (memory.copy). A window entirely inside the input takes a loop of pointer steps;
 // runs in the padding are zero-filled with vectors too; runs that straddle the left or right border
 // go element by element.
-// col2im adds each run onto its window row (whole vectors, then single elements), so every pixel
-// receives its contributions in increasing row order of col, starting from +0: the reference's sums,
-// bit for bit.
+// col2im goes by output rows oy (whose OW rows of col stay in cache) and, per channel and window
+// row ky, by vectors of pixels of the input row it lands on: the windows ox that cover them add, in
+// increasing ox, their run of col loaded so that each lane gets its own kx (lanes outside the
+// window masked to +0), onto the value from earlier oy. So every pixel receives its contributions
+// in increasing row order of col, starting from +0, as the reference adds them (bit for bit), with
+// one load and one store per vector of pixels and (oy, ky), and no division in the inner loops.
 import { lanes } from './simd';
 
 /** Copies `bytes` (a multiple of 16, at least 16) from s to d in whole vectors. */
@@ -108,41 +111,71 @@ function col2imImpl<T>(
 ): void {
   const S = sizeof<T>();
   const L = lanes<T>();
-  const runBytes = (fw as usize) * S;
-  const vecBytes = (((fw / L) * L) as usize) * S;
+  const K = (c as usize) * (fh as usize) * (fw as usize);
   const rowBytes = (w as usize) * S;
   const planeBytes = (h as usize) * rowBytes;
+  const colEnd = col + (n as usize) * (oh as usize) * (ow as usize) * K * S;
+  // the vector path loads up to L - 1 elements before a run and after it (masked off): stay in memory
+  const vectors = col >= 16 && colEnd + 16 <= ((memory.size() as usize) << 16);
+  // along pixels, the next window (ox + 1) holds the pixel at kx - stride: col steps K - stride
+  // (wrapping arithmetic: K < stride is fine)
+  const step = (K - (stride as usize)) * S;
+  // lane l of a vector of pixels: its kx relative to lane 0 (f64: each i32 twice, an i64 mask)
+  const laneKx = sizeof<T>() == 4 ? i32x4(0, 1, 2, 3) : i32x4(0, 0, 1, 1);
+  const below = i32x4.splat(-1);
+  const width = i32x4.splat(fw);
+  const strideV = i32x4.splat(stride);
   memory.fill(x, 0, (n as usize) * (c as usize) * planeBytes);
-  let p = col;
   for (let b = 0; b < n; b++) {
     const img = x + (b as usize) * (c as usize) * planeBytes;
     for (let oy = 0; oy < oh; oy++) {
       const y0 = oy * stride - pad;
-      for (let ox = 0; ox < ow; ox++) {
-        const x0 = ox * stride - pad;
-        const inside = x0 >= 0 && x0 + fw <= w;
-        for (let ch = 0; ch < c; ch++) {
-          const chBase = img + (ch as usize) * planeBytes;
-          for (let ky = 0; ky < fh; ky++) {
-            const iy = y0 + ky;
-            if (iy >= 0 && iy < h) {
-              const row = chBase + (iy as usize) * rowBytes;
-              if (inside) {
-                const d = row + (x0 as usize) * S;
-                let k: usize = 0;
-                for (; k < vecBytes; k += 16) v128.store(d + k, v128.add<T>(v128.load(d + k), v128.load(p + k)));
-                for (; k < runBytes; k += S) store<T>(d + k, load<T>(d + k) + load<T>(p + k));
-              } else {
-                for (let kx = 0; kx < fw; kx++) {
-                  const ix = x0 + kx;
-                  if (ix >= 0 && ix < w) {
-                    const d = row + (ix as usize) * S;
-                    store<T>(d, load<T>(d) + load<T>(p + (kx as usize) * S));
-                  }
-                }
+      // col's rows of this (b, oy): OW rows of K
+      const rows = col + (((b * oh + oy) as usize) * (ow as usize)) * K * S;
+      for (let ch = 0; ch < c; ch++) {
+        for (let ky = 0; ky < fh; ky++) {
+          const iy = y0 + ky;
+          if (iy < 0 || iy >= h) continue;
+          const d = img + (ch as usize) * planeBytes + (iy as usize) * rowBytes;
+          // col[(oy*OW + ox)*K + (ch*FH + ky)*FW + kx] is base + (ox*K + kx)*S
+          const base = rows + (((ch * fh + ky) * fw) as usize) * S;
+          let j = 0;
+          if (vectors) {
+            for (; j + L <= w; j += L) {
+              // the windows covering pixels j .. j+L-1, in increasing ox; each adds its run, loaded
+              // so that lane l holds kx = j + l + pad - ox*stride, the lanes outside [0, fw) masked
+              // to +0 (adding +0 changes no sum: a pixel is never -0)
+              const a = j + pad - fw + 1;
+              const lo = a <= 0 ? 0 : (a + stride - 1) / stride;
+              const hi = min((j + L - 1 + pad) / stride, ow - 1);
+              const pj = d + (j as usize) * S;
+              let acc = v128.load(pj);
+              const kx0 = j + pad - lo * stride;
+              let kv = i32x4.add(i32x4.splat(kx0), laneKx);
+              let q = base + (lo as usize) * K * S + (kx0 as usize) * S;
+              for (let ox = lo; ox <= hi; ox++) {
+                const m = v128.and(i32x4.gt_s(kv, below), i32x4.lt_s(kv, width));
+                acc = v128.add<T>(acc, v128.and(v128.load(q), m));
+                q += step;
+                kv = i32x4.sub(kv, strideV);
               }
+              v128.store(pj, acc);
             }
-            p += runBytes;
+          }
+          for (; j < w; j++) {
+            // one pixel: the same windows, summed in a register
+            const a = j + pad - fw + 1;
+            const lo = a <= 0 ? 0 : (a + stride - 1) / stride;
+            const hi = min((j + pad) / stride, ow - 1);
+            if (lo > hi) continue;
+            const pj = d + (j as usize) * S;
+            let acc = load<T>(pj);
+            let q = base + (lo as usize) * K * S + ((j + pad - lo * stride) as usize) * S;
+            for (let ox = lo; ox <= hi; ox++) {
+              acc += load<T>(q);
+              q += step;
+            }
+            store<T>(pj, acc);
           }
         }
       }
