@@ -30,11 +30,8 @@ export {
 export { binary_f32, binary_f64 } from './binary';
 export { unary_f32, unary_f64 } from './unary';
 export { reduce_rows_f32, reduce_rows_f64 } from './reduce';
-
-/** First byte past the module's static data (the tables of exp and log): the JS heap starts above it. */
-export function heap_base(): usize {
-  return __heap_base;
-}
+export { col2im_f32, col2im_f64, im2col_f32, im2col_f64 } from './im2col';
+export { max_pool_backward_f32, max_pool_backward_f64, max_pool_f32, max_pool_f64 } from './pool';
 export {
   adagrad_f32,
   adagrad_f64,
@@ -45,3 +42,8 @@ export {
   rmsprop_f32,
   rmsprop_f64,
 } from './optim';
+
+/** First byte past the module's static data (the tables of exp and log): the JS heap starts above it. */
+export function heap_base(): usize {
+  return __heap_base;
+}

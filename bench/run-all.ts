@@ -6,10 +6,11 @@
  * 2. bench/kernels.ts: f32 GEMM 512³ and the GEMMs of one training step, against TensorFlow.js and numpy;
  * 3. bench/mlp.ts: MLP training steps/s against numpy and TensorFlow.js, with the goals of issue 6;
  * 4. bench/mlp-memory.ts: resident memory over a training run (5,000 steps; 20,000 with --full);
- * 5. bench/convnet.ts, when present: a SimpleConvNet training step against numpy.
+ * 5. bench/convnet.ts, when present: a SimpleConvNet training step against numpy;
+ * 6. bench/conv-kernels.ts: im2col, col2im and max pooling, ref against WASM.
  *
  * Options: --quick (passed on: shorter timing), --full (the memory run's whole 20,000 steps),
- * --only name[,name] (run.ts, kernels.ts, mlp.ts, mlp-memory.ts, convnet.ts).
+ * --only name[,name] (run.ts, kernels.ts, mlp.ts, mlp-memory.ts, convnet.ts, conv-kernels.ts).
  * Exits with 1 if any benchmark failed.
  */
 import { spawnSync } from 'node:child_process';
@@ -31,6 +32,7 @@ const benches: [string, string[]][] = [
   ['mlp.ts', quick ? ['--quick'] : []],
   ['mlp-memory.ts', full ? [] : ['--quick']],
   ['convnet.ts', quick ? ['--steps', '5', '--rounds', '2'] : []],
+  ['conv-kernels.ts', quick ? ['--rounds', '5'] : []],
 ];
 
 console.log(

@@ -3,7 +3,15 @@
  * calls with the same messages (and WASM never reads or writes outside an argument's array).
  * @module
  */
-import type { Activation, BinaryOp, FloatArray, OperandLayout, ReduceOp, UnaryOp } from './types.js';
+import type {
+  Activation,
+  BinaryOp,
+  ConvGeometry,
+  FloatArray,
+  OperandLayout,
+  ReduceOp,
+  UnaryOp,
+} from './types.js';
 
 /**
  * Elements a row-major (rows, cols) matrix with leading dimension ld spans from element 0.
@@ -311,4 +319,143 @@ export function checkReduceRows(
   if (!sameFloat(a, out, out)) checkSameFloat(kernel, { a, out });
   if (a.length < m * n) checkLength(kernel, 'a', a, m * n, ` for shape (${m}, ${n})`);
   checkLength(kernel, 'out', out, m, ' (one result per row)');
+}
+
+/**
+ * Checks a {@link ConvGeometry}: integer sizes (n, c, h, w, pad >= 0; fh, fw, stride >= 1), windows
+ * that fit the padded input, and `oh`, `ow` equal to `floor((h + 2*pad - fh) / stride) + 1`.
+ * @example checkConvGeometry('im2col', { n: 1, c: 1, h: 5, w: 5, fh: 3, fw: 3, stride: 1, pad: 0, oh: 3, ow: 3 })
+ */
+export function checkConvGeometry(kernel: string, g: ConvGeometry): void {
+  if (typeof g !== 'object' || g === null)
+    throw new TypeError(`${kernel}: g: expected a ConvGeometry object, got ${typeName(g)}`);
+  const { n, c, h, w, fh, fw, stride, pad } = g;
+  checkInt(kernel, 'g.n', n);
+  checkInt(kernel, 'g.c', c);
+  checkInt(kernel, 'g.h', h);
+  checkInt(kernel, 'g.w', w);
+  checkInt(kernel, 'g.fh', fh, 1);
+  checkInt(kernel, 'g.fw', fw, 1);
+  checkInt(kernel, 'g.stride', stride, 1);
+  checkInt(kernel, 'g.pad', pad);
+  checkOutputSize(kernel, 'oh', 'h', 'fh', g.oh, h, fh, stride, pad);
+  checkOutputSize(kernel, 'ow', 'w', 'fw', g.ow, w, fw, stride, pad);
+}
+
+/** One axis of {@link checkConvGeometry}: the window fits, and `got` is the output size. */
+function checkOutputSize(
+  kernel: string,
+  out: string,
+  inp: string,
+  win: string,
+  got: number,
+  size: number,
+  filter: number,
+  stride: number,
+  pad: number,
+): void {
+  if (filter > size + 2 * pad) {
+    throw new RangeError(
+      `${kernel}: g.${win}: the window ${filter} is larger than the padded input (${inp} ${size} + 2*pad ${pad})`,
+    );
+  }
+  const want = Math.floor((size + 2 * pad - filter) / stride) + 1;
+  if (got !== want) {
+    throw new RangeError(
+      `${kernel}: g.${out}: expected floor((${inp} ${size} + 2*pad ${pad} - ${win} ${filter}) / ` +
+        `stride ${stride}) + 1 = ${want}, got ${got}`,
+    );
+  }
+}
+
+/** ` for (N, C, H, W) = (...)`, for messages. */
+const imageShape = (g: ConvGeometry): string => ` for (N, C, H, W) = (${g.n}, ${g.c}, ${g.h}, ${g.w})`;
+
+/** ` for (N, C, OH, OW) = (...)`, for messages. */
+const outShape = (g: ConvGeometry): string => ` for (N, C, OH, OW) = (${g.n}, ${g.c}, ${g.oh}, ${g.ow})`;
+
+/**
+ * Checks of `im2col` (input `x`, output `col`) and `col2im` (input `col`, output `x`): the
+ * geometry, matching float types, x spanning (N, C, H, W) and col (N*OH*OW, C*FH*FW).
+ * @example checkIm2col('im2col', g, x, col)
+ */
+export function checkIm2col(kernel: string, g: ConvGeometry, x: FloatArray, col: FloatArray): void {
+  checkConvGeometry(kernel, g);
+  checkSameFloat(kernel, kernel === 'col2im' ? { col, x } : { x, col });
+  const nx = g.n * g.c * g.h * g.w;
+  if (x.length < nx) checkLength(kernel, 'x', x, nx, imageShape(g));
+  const rows = g.n * g.oh * g.ow;
+  const cols = g.c * g.fh * g.fw;
+  if (col.length < rows * cols)
+    checkLength(kernel, 'col', col, rows * cols, ` for (N*OH*OW, C*FH*FW) = (${rows}, ${cols})`);
+}
+
+/** Throws unless every window has a cell inside the input (pooling): h, w >= 1, pad < fh, fw. */
+function checkPoolPad(kernel: string, g: ConvGeometry): void {
+  checkInt(kernel, 'g.h', g.h, 1);
+  checkInt(kernel, 'g.w', g.w, 1);
+  if (g.pad >= g.fh || g.pad >= g.fw) {
+    throw new RangeError(
+      `${kernel}: g.pad: expected less than the window ${g.fh}x${g.fw} (else a window could lie ` +
+        `entirely in the padding), got ${g.pad}`,
+    );
+  }
+}
+
+/**
+ * Checks of `maxPool`: the geometry (pad smaller than the window), matching float types, x spanning
+ * (N, C, H, W), out and argMax (an Int32Array) spanning (N, C, OH, OW).
+ * @example checkMaxPool('maxPool', g, x, out, argMax)
+ */
+export function checkMaxPool(
+  kernel: string,
+  g: ConvGeometry,
+  x: FloatArray,
+  out: FloatArray,
+  argMax: Int32Array,
+): void {
+  checkConvGeometry(kernel, g);
+  checkPoolPad(kernel, g);
+  checkSameFloat(kernel, { x, out });
+  if (!(argMax instanceof Int32Array))
+    throw new TypeError(`${kernel}: argMax: expected an Int32Array, got ${typeName(argMax)}`);
+  const nx = g.n * g.c * g.h * g.w;
+  const nout = g.n * g.c * g.oh * g.ow;
+  if (x.length < nx) checkLength(kernel, 'x', x, nx, imageShape(g));
+  if (out.length < nout) checkLength(kernel, 'out', out, nout, outShape(g));
+  if (argMax.length < nout) checkLength(kernel, 'argMax', argMax, nout, outShape(g));
+}
+
+/**
+ * The error of an `argMax` entry outside the input (`maxPoolBackward`).
+ * @example throw argMaxError('maxPoolBackward', 3, -1, 576)
+ */
+export function argMaxError(kernel: string, index: number, value: number, size: number): RangeError {
+  return new RangeError(
+    `${kernel}: argMax[${index}]: expected an index into x in [0, ${size}) (N*C*H*W), got ${value}`,
+  );
+}
+
+/**
+ * Checks of `maxPoolBackward` except the values of argMax (see {@link argMaxError}): the geometry,
+ * matching float types, dout and argMax spanning (N, C, OH, OW), dx spanning (N, C, H, W).
+ * @example checkMaxPoolBackward('maxPoolBackward', g, argMax, dout, dx)
+ */
+export function checkMaxPoolBackward(
+  kernel: string,
+  g: ConvGeometry,
+  argMax: Int32Array,
+  dout: FloatArray,
+  dx: FloatArray,
+): void {
+  checkConvGeometry(kernel, g);
+  checkPoolPad(kernel, g);
+  checkSameFloat(kernel, { dout, dx });
+  if (!(argMax instanceof Int32Array))
+    throw new TypeError(`${kernel}: argMax: expected an Int32Array, got ${typeName(argMax)}`);
+  const nx = g.n * g.c * g.h * g.w;
+  const nout = g.n * g.c * g.oh * g.ow;
+  if (argMax.length < nout) checkLength(kernel, 'argMax', argMax, nout, outShape(g));
+  if (dout.length < nout) checkLength(kernel, 'dout', dout, nout, outShape(g));
+  if (dx.length < nx) checkLength(kernel, 'dx', dx, nx, imageShape(g));
 }

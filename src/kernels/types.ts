@@ -1,6 +1,7 @@
 /**
- * The kernel interface: the hot loops that training a multi-layer perceptron needs, on contiguous
- * typed arrays (no Tensor objects, so this layer sits below `ops/`). Two implementations share it:
+ * The kernel interface: the hot loops of training (the multi-layer perceptron's, the convolution's
+ * im2col/col2im, max pooling), on contiguous typed arrays (no Tensor objects, so this layer sits
+ * below `ops/`). Two implementations share it:
  * `ref/` (plain TypeScript, the readable definition) and `wasm/` (WebAssembly 128-bit SIMD, tested
  * against ref). `select.ts` picks one.
  *
@@ -37,6 +38,35 @@ export type UnaryOp = 'neg' | 'abs' | 'sqrt' | 'square' | 'exp';
 
 /** The reductions of {@link Kernels.reduceRows}. */
 export type ReduceOp = 'sum' | 'max' | 'min';
+/**
+ * The sizes of one im2col lowering or pooling: `n` images of `c` channels of `h x w`, windows of
+ * `fh x fw` moved by `stride` over the input padded with `pad` zeros on every side, giving
+ * `oh x ow` windows per image, `oh = floor((h + 2*pad - fh) / stride) + 1` and `ow` likewise
+ * (`ops/im2col.ts`'s `convGeometry` computes it and also requires the division to be exact).
+ * @example const g: ConvGeometry = { n: 2, c: 3, h: 7, w: 7, fh: 3, fw: 3, stride: 2, pad: 1, oh: 4, ow: 4 };
+ */
+export interface ConvGeometry {
+  /** Images. */
+  n: number;
+  /** Channels per image. */
+  c: number;
+  /** Input height. */
+  h: number;
+  /** Input width. */
+  w: number;
+  /** Window (filter or pool) height. */
+  fh: number;
+  /** Window width. */
+  fw: number;
+  /** Step of the window, >= 1. */
+  stride: number;
+  /** Zero rows and columns on every side, >= 0. */
+  pad: number;
+  /** Output height `floor((h + 2*pad - fh) / stride) + 1`. */
+  oh: number;
+  /** Output width `floor((w + 2*pad - fw) / stride) + 1`. */
+  ow: number;
+}
 
 /** The names of the two implementations. */
 export type BackendName = 'ref' | 'wasm';
@@ -238,6 +268,40 @@ export interface Kernels {
    * @example k.reduceRows('max', 100, 10, scores, best) // best (100,) = scores (100,10).max(axis=1)
    */
   reduceRows<T extends FloatArray>(op: ReduceOp, m: number, n: number, a: T, out: T): void;
+
+  /**
+   * The book's im2col: every window of the zero-padded images `x` `(N, C, H, W)` as a row of
+   * `col` `(N*OH*OW, C*FH*FW)`, rows ordered (n, oy, ox) and columns (c, ky, kx):
+   * `col[(n*OH + oy)*OW + ox, (c*FH + ky)*FW + kx] = x[n, c, oy*stride + ky - pad, ox*stride + kx - pad]`,
+   * 0 where that falls in the padding. Every element of col's first `N*OH*OW*C*FH*FW` is written.
+   * @example k.im2col({ n: 1, c: 1, h: 28, w: 28, fh: 5, fw: 5, stride: 1, pad: 0, oh: 24, ow: 24 }, x, col) // x (1,1,28,28) -> col (576, 25)
+   */
+  im2col<T extends FloatArray>(g: ConvGeometry, x: T, col: T): void;
+
+  /**
+   * The adjoint of {@link Kernels.im2col}: `x` `(N, C, H, W)` is overwritten with the sum of the
+   * elements of `col` `(N*OH*OW, C*FH*FW)` read from each pixel (overlapping windows sum, padding
+   * dropped). Each pixel starts from +0 and adds its contributions in increasing row order of col.
+   * @example k.col2im({ n: 1, c: 30, h: 12, w: 12, fh: 3, fw: 3, stride: 1, pad: 1, oh: 12, ow: 12 }, dcol, dx) // dcol (144, 270) -> dx (1,30,12,12)
+   */
+  col2im<T extends FloatArray>(g: ConvGeometry, col: T, x: T): void;
+
+  /**
+   * Max pooling of `x` `(N, C, H, W)` over `fh x fw` windows (cells inside the input only, so `pad`
+   * must be smaller than fh and fw): `out` `(N, C, OH, OW)` gets each window's maximum and `argMax`
+   * (N*C*OH*OW) the flat C-order index into x of that maximum, the first one in window order on
+   * ties (np.argmax); a NaN wins its window (the first NaN).
+   * @example k.maxPool({ n: 100, c: 30, h: 24, w: 24, fh: 2, fw: 2, stride: 2, pad: 0, oh: 12, ow: 12 }, x, out, argMax) // (100,30,24,24) -> (100,30,12,12)
+   */
+  maxPool<T extends FloatArray>(g: ConvGeometry, x: T, out: T, argMax: Int32Array): void;
+
+  /**
+   * The backward pass of {@link Kernels.maxPool}: `dx` `(N, C, H, W)` is overwritten with zeros, then
+   * `dx[argMax[o]] += dout[o]` for o = 0, 1, ... N*C*OH*OW - 1 in that order. Every argMax must lie
+   * in [0, N*C*H*W).
+   * @example k.maxPoolBackward(g, argMax, dout, dx) // dout (100,30,12,12) -> dx (100,30,24,24)
+   */
+  maxPoolBackward<T extends FloatArray>(g: ConvGeometry, argMax: Int32Array, dout: T, dx: T): void;
 
   /**
    * A zero-filled array of `length` elements for use as kernel storage. The WASM backend returns a

@@ -3,14 +3,7 @@
  * @module
  */
 import { getKernels } from '../kernels/select.js';
-import {
-  type ConvArray,
-  type ConvGeometry,
-  checkInt,
-  col2imInto,
-  convGeometry,
-  im2colInto,
-} from '../ops/im2col.js';
+import { type ConvArray, type ConvGeometry, checkInt, convGeometry, im2colInto } from '../ops/im2col.js';
 import { formatShape } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
 import { OutputBuffer } from './buffers.js';
@@ -132,7 +125,8 @@ export interface ConvolutionOptions {
  * The products are the book's, computed per image so that no transposes are needed: forward
  * `out[n] (FN, OH*OW) = W (FN, K) · col[n]ᵀ`, backward `dW = Σₙ dout[n] · col[n]` and
  * `dcol[n] = dout[n]ᵀ · W`, on the active kernels (WASM SIMD when available, see {@link convGemm}).
- * The im2col matrix lives in a buffer the layer reuses from step to step (see also
+ * im2col (forward, per image) and col2im (backward) run on the active kernels too; the im2col
+ * matrix lives in a buffer the layer reuses from step to step (see also
  * {@link ConvolutionOptions.reuseBuffers}). dtype: float32 when x and W are both float32, float64
  * otherwise. `W` and `b` are used by reference (in-place updates reach the layer).
  *
@@ -237,10 +231,15 @@ export class Convolution implements Layer {
     const out = outT.data as ConvArray;
     const one: ConvGeometry = { ...g, n: 1 };
     const image = g.c * g.h * g.w;
+    const kernels = getKernels();
+    // the kernels take x's own storage when it has the compute dtype (resident: no copies)
+    const xk = xs.dtype === dtype ? (xs.data as ConvArray) : null;
     for (let n = 0; n < g.n; n++) {
       // one image at a time, so that its im2col rows are still in cache for the product
       const colN = col.subarray(n * ohw * K, (n + 1) * ohw * K);
-      im2colInto(xs.data, xs.offset + n * image, one, colN);
+      const start = xs.offset + n * image;
+      if (xk !== null) kernels.im2col(one, xk.subarray(start, start + image), colN);
+      else im2colInto(xs.data, start, one, colN);
       const o = n * FN * ohw;
       // out[n] = b (every row f filled with b[f]), then out[n] += W · col[n]ᵀ
       for (let f = 0; f < FN; f++) out.fill(bias[f], o + f * ohw, o + (f + 1) * ohw);
@@ -304,7 +303,7 @@ export class Convolution implements Layer {
     const image = g.c * g.h * g.w;
     for (let n = 0; n < g.n; n++) {
       convGemm(true, false, ohw, K, FN, d.subarray(n * FN * ohw, (n + 1) * FN * ohw), ohw, w, K, 0, dcol, K);
-      col2imInto(dcol, one, dx.subarray(n * image, (n + 1) * image));
+      getKernels().col2im(one, dcol, dx.subarray(n * image, (n + 1) * image));
     }
     return dxT;
   }

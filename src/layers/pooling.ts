@@ -3,6 +3,9 @@
  * with padding handled correctly.
  * @module
  */
+import { maxPoolInto } from '../kernels/ref/pool.js';
+import { getKernels } from '../kernels/select.js';
+import type { ConvGeometry } from '../kernels/types.js';
 import { type ConvArray, checkInt, outputSizeChecked } from '../ops/im2col.js';
 import { formatShape } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
@@ -50,7 +53,9 @@ export interface PoolingOptions {
  * Average pooling: the mean over the window (see {@link PoolingOptions.countIncludePad}); backward
  * spreads `dout / count` over the window's cells inside the input.
  *
- * Computed by direct loops (no im2col). dtype: float32 for float32 input, float64 otherwise.
+ * Computed by direct loops (no im2col): max pooling and its backward on the active kernels
+ * (`maxPool`, `maxPoolBackward`: WASM SIMD when available), average pooling in TypeScript.
+ * dtype: float32 for float32 input, float64 otherwise.
  *
  * @example
  * const pool = new Pooling(2, 2, { stride: 2 });
@@ -68,9 +73,12 @@ export class Pooling implements Layer {
   readonly countIncludePad: boolean;
   /**
    * Max pooling: for each output element (C order), the flat C-order index in the last input of
-   * its maximum (the book's `arg_max`, as an index into x instead of into the window).
+   * its maximum (the book's `arg_max`, as an index into x instead of into the window). Kernel
+   * storage overwritten by the next `forward`: copy it to keep it.
    */
   argMax: Int32Array | null = null;
+  /** Kernel storage that argMax is a prefix of (resident: no copies), grown when needed. */
+  private argStore: Int32Array | null = null;
   private inShape: readonly number[] | null = null;
   /** See {@link PoolingOptions.reuseBuffers}. */
   readonly reuseBuffers: boolean;
@@ -133,25 +141,41 @@ export class Pooling implements Layer {
     const size = n * c * oh * ow;
     const outT = this.outBuf.get(dtype, shape, src);
     const out = outT.data as ConvArray;
-    const isMax = this.mode === 'max';
-    const arg = isMax ? (this.argMax?.length === size ? this.argMax : new Int32Array(size)) : null;
-    const dims: PoolDims = {
-      planes: n * c,
+    const g: ConvGeometry = {
+      n,
+      c,
       h,
       w,
-      oh,
-      ow,
-      ph: this.poolH,
-      pw: this.poolW,
+      fh: this.poolH,
+      fw: this.poolW,
       stride: this.stride,
       pad: this.pad,
+      oh,
+      ow,
     };
-    if (arg !== null) maxPool(src, off, out, arg, dims);
-    else avgPool(src, off, out, dims, this.countIncludePad);
+    let arg: Int32Array | null = null;
+    if (this.mode === 'max') {
+      arg = this.argBuffer(size);
+      if (xs.dtype === dtype)
+        getKernels().maxPool(g, (src as ConvArray).subarray(off, off + n * c * h * w), out, arg);
+      else maxPoolInto(src, off, g, out, arg);
+    } else {
+      avgPool(src, off, out, g, this.countIncludePad);
+    }
     this.argMax = arg;
     this.inShape = x.shape;
     this.outShape = shape;
     return outT;
+  }
+
+  /** argMax for `size` outputs: a prefix of grow-only kernel storage (no allocation per step). */
+  private argBuffer(size: number): Int32Array {
+    if (this.argStore === null || this.argStore.length < size) {
+      const k = getKernels();
+      // the old storage is not freed here: a caller may still hold argMax (it goes back when collected)
+      this.argStore = k.alloc('int32', size);
+    }
+    return this.argStore.length === size ? this.argStore : this.argStore.subarray(0, size);
   }
 
   backward(dout: Tensor): Tensor {
@@ -164,11 +188,13 @@ export class Pooling implements Layer {
     const off = d.offset;
     const dxT = this.dxBuf.get(dtype, [n, c, h, w], src);
     const dx = dxT.data as ConvArray;
-    if (this.reuseBuffers) dx.fill(0);
     if (this.mode === 'max') {
-      const arg = this.argMax!;
-      for (let o = 0; o < arg.length; o++) dx[arg[o]] += src[off + o];
+      const g = { n, c, h, w, fh: this.poolH, fw: this.poolW, stride: this.stride, pad: this.pad, oh, ow };
+      const dk =
+        d.dtype === dtype ? (src as ConvArray).subarray(off, off + n * c * oh * ow) : d.copy(dtype).data;
+      getKernels().maxPoolBackward(g, this.argMax!, dk as ConvArray, dx);
     } else {
+      if (this.reuseBuffers) dx.fill(0);
       const { poolH, poolW, stride, pad } = this;
       let o = 0;
       for (let plane = 0; plane < n * c; plane++) {
@@ -193,110 +219,16 @@ export class Pooling implements Layer {
   }
 }
 
-/** Sizes of one pooling: `planes = N * C` images of `h x w`, output `oh x ow`, window `ph x pw`. */
-interface PoolDims {
-  planes: number;
-  h: number;
-  w: number;
-  oh: number;
-  ow: number;
-  ph: number;
-  pw: number;
-  stride: number;
-  pad: number;
-}
-
-/** Max over each window (cells inside the input only), and the flat index of the winner. */
-function maxPool(src: ArrayLike<number>, off: number, out: ConvArray, arg: Int32Array, d: PoolDims): void {
-  const { planes, h, w, oh, ow, ph, pw, stride, pad } = d;
-  if (ph === 2 && pw === 2 && pad === 0) {
-    maxPool2x2(src, off, out, arg, d);
-    return;
-  }
-  let o = 0;
-  for (let plane = 0; plane < planes; plane++) {
-    const base = plane * h * w;
-    for (let oy = 0; oy < oh; oy++) {
-      const y0 = oy * stride - pad;
-      const ya = Math.max(y0, 0);
-      const yb = Math.min(y0 + ph, h);
-      for (let ox = 0; ox < ow; ox++, o++) {
-        const x0 = ox * stride - pad;
-        const xa = Math.max(x0, 0);
-        const xb = Math.min(x0 + pw, w);
-        // start from the window's first cell inside the input; a NaN wins (np.max, np.argmax)
-        let bi = base + ya * w + xa;
-        let best = src[off + bi];
-        for (let iy = ya; iy < yb; iy++) {
-          for (let i = base + iy * w + xa, e = base + iy * w + xb; i < e; i++) {
-            const v = src[off + i];
-            if (v > best || (Number.isNaN(v) && !Number.isNaN(best))) {
-              best = v;
-              bi = i;
-            }
-          }
-        }
-        out[o] = best;
-        arg[o] = bi;
-      }
-    }
-  }
-}
-
-/**
- * {@link maxPool} for the book's 2x2 windows without padding (every window inside the input), with
- * the four cells compared in window order; a window with a NaN (its sum is NaN) takes the general path.
- */
-function maxPool2x2(src: ArrayLike<number>, off: number, out: ConvArray, arg: Int32Array, d: PoolDims): void {
-  const { planes, h, w, oh, ow, stride } = d;
-  let o = 0;
-  for (let plane = 0; plane < planes; plane++) {
-    const base = plane * h * w;
-    for (let oy = 0; oy < oh; oy++) {
-      for (let ox = 0, i = base + oy * stride * w; ox < ow; ox++, o++, i += stride) {
-        const v0 = src[off + i];
-        const v1 = src[off + i + 1];
-        const v2 = src[off + i + w];
-        const v3 = src[off + i + w + 1];
-        let best = v0;
-        let bi = i;
-        if (v1 > best) {
-          best = v1;
-          bi = i + 1;
-        }
-        if (v2 > best) {
-          best = v2;
-          bi = i + w;
-        }
-        if (v3 > best) {
-          best = v3;
-          bi = i + w + 1;
-        }
-        if (Number.isNaN(v0 + v1 + v2 + v3)) {
-          // NaN (or +Infinity and -Infinity together): the first NaN wins, as np.argmax
-          const cells = [i, i + 1, i + w, i + w + 1];
-          const nan = cells.find((c) => Number.isNaN(src[off + c]));
-          if (nan !== undefined) {
-            best = Number.NaN;
-            bi = nan;
-          }
-        }
-        out[o] = best;
-        arg[o] = bi;
-      }
-    }
-  }
-}
-
 /** Mean over each window: the sum of the cells inside, over the window size or that count. */
 function avgPool(
   src: ArrayLike<number>,
   off: number,
   out: ConvArray,
-  d: PoolDims,
+  g: ConvGeometry,
   includePad: boolean,
 ): void {
-  const { planes, h, w, oh, ow, ph, pw, stride, pad } = d;
+  const { h, w, oh, ow, fh: ph, fw: pw, stride, pad } = g;
+  const planes = g.n * g.c;
   let o = 0;
   for (let plane = 0; plane < planes; plane++) {
     const base = plane * h * w;

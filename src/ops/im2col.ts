@@ -11,13 +11,18 @@
  * Unlike the book (which floors `(H + 2*pad - FH) / stride`), a stride that does not fit the padded
  * input exactly is an error: flooring silently ignores the last rows or columns of the input.
  *
- * The work is done by {@link im2colInto} and {@link col2imInto}: direct loops over typed arrays,
- * no allocation per element, writing into a caller's buffer (the Convolution layer reuses its buffers
- * from step to step).
+ * The work is done by the active kernels' `im2col` / `col2im` (WASM SIMD when available) when the
+ * input is float32 or float64, else by the reference loops {@link im2colInto} and {@link col2imInto}
+ * (`kernels/ref/im2col.ts`), which write into a caller's buffer.
  * @module
  */
+import { col2imInto, im2colInto } from '../kernels/ref/im2col.js';
+import { getKernels } from '../kernels/select.js';
+import type { ConvGeometry as KernelConvGeometry } from '../kernels/types.js';
 import { formatShape } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
+
+export { col2imInto, im2colInto };
 
 /**
  * Float storage the loops read and write.
@@ -37,23 +42,11 @@ export interface Im2colOptions {
 }
 
 /**
- * The sizes of one im2col lowering, checked and with the output size computed (see {@link convGeometry}).
+ * The sizes of one im2col lowering, checked and with the output size computed (see {@link convGeometry});
+ * defined with the kernels (`kernels/types.ts`), which take it.
  * @example const { oh, ow } = convGeometry('im2col', [2, 3, 7, 7], 3, 3, 2, 1); // 4, 4
  */
-export interface ConvGeometry {
-  n: number;
-  c: number;
-  h: number;
-  w: number;
-  fh: number;
-  fw: number;
-  stride: number;
-  pad: number;
-  /** Output height `(h + 2*pad - fh) / stride + 1`. */
-  oh: number;
-  /** Output width `(w + 2*pad - fw) / stride + 1`. */
-  ow: number;
-}
+export type ConvGeometry = KernelConvGeometry;
 
 /**
  * Checks that `v` is an integer >= `min` (1 for sizes and strides, 0 for pads) and returns it.
@@ -137,91 +130,6 @@ export function convGeometry(
   return { n, c, h, w, fh: filterH, fw: filterW, stride, pad, oh, ow };
 }
 
-/**
- * Writes the im2col matrix of the contiguous `(N, C, H, W)` image `src` (from `srcOffset`) into
- * `dst` (`(N*OH*OW, C*FH*FW)`, from element 0). Every element of that range of `dst` is written.
- * `src` may be any numeric typed array (values are converted on store).
- * @example im2colInto(x.data, 0, convGeometry('im2col', x.shape, 3, 3, 1, 1), col)
- */
-export function im2colInto(src: ArrayLike<number>, srcOffset: number, g: ConvGeometry, dst: ConvArray): void {
-  const { n, c, h, w, fh, fw, stride, pad, oh, ow } = g;
-  const plane = h * w;
-  let p = 0;
-  for (let b = 0; b < n; b++) {
-    const imgBase = srcOffset + b * c * plane;
-    for (let oy = 0; oy < oh; oy++) {
-      const y0 = oy * stride - pad;
-      for (let ox = 0; ox < ow; ox++) {
-        const x0 = ox * stride - pad;
-        const inside = x0 >= 0 && x0 + fw <= w;
-        for (let ch = 0; ch < c; ch++) {
-          const chBase = imgBase + ch * plane;
-          for (let ky = 0; ky < fh; ky++) {
-            const iy = y0 + ky;
-            if (iy < 0 || iy >= h) {
-              for (let kx = 0; kx < fw; kx++) dst[p++] = 0;
-              continue;
-            }
-            const row = chBase + iy * w;
-            if (inside) {
-              const s = row + x0;
-              for (let kx = 0; kx < fw; kx++) dst[p++] = src[s + kx];
-            } else {
-              for (let kx = 0; kx < fw; kx++) {
-                const ix = x0 + kx;
-                dst[p++] = ix >= 0 && ix < w ? src[row + ix] : 0;
-              }
-            }
-          }
-        }
-      }
-    }
-  }
-}
-
-/**
- * Adds the im2col-layout matrix `col` (`(N*OH*OW, C*FH*FW)`, from element 0) back onto the image
- * `dst` (`(N, C, H, W)`, contiguous, from element 0): the adjoint of {@link im2colInto}.
- * Overwrites `dst` (it is zeroed first); contributions that fall in the padding are dropped.
- * @example col2imInto(dcol, convGeometry('col2im', x.shape, 3, 3, 1, 1), dx.data)
- */
-export function col2imInto(col: ArrayLike<number>, g: ConvGeometry, dst: ConvArray): void {
-  const { n, c, h, w, fh, fw, stride, pad, oh, ow } = g;
-  const plane = h * w;
-  dst.fill(0, 0, n * c * plane);
-  let p = 0;
-  for (let b = 0; b < n; b++) {
-    const imgBase = b * c * plane;
-    for (let oy = 0; oy < oh; oy++) {
-      const y0 = oy * stride - pad;
-      for (let ox = 0; ox < ow; ox++) {
-        const x0 = ox * stride - pad;
-        const inside = x0 >= 0 && x0 + fw <= w;
-        for (let ch = 0; ch < c; ch++) {
-          const chBase = imgBase + ch * plane;
-          for (let ky = 0; ky < fh; ky++) {
-            const iy = y0 + ky;
-            if (iy < 0 || iy >= h) {
-              p += fw;
-              continue;
-            }
-            const row = chBase + iy * w;
-            if (inside) {
-              const d = row + x0;
-              for (let kx = 0; kx < fw; kx++) dst[d + kx] += col[p++];
-            } else {
-              for (let kx = 0; kx < fw; kx++, p++) {
-                const ix = x0 + kx;
-                if (ix >= 0 && ix < w) dst[row + ix] += col[p];
-              }
-            }
-          }
-        }
-      }
-    }
-  }
-}
-
 /** float32 stays float32; every other dtype computes in float64 (numpy's `np.zeros` default). */
 function floatDType(t: Tensor): 'float32' | 'float64' {
   return t.dtype === 'float32' ? 'float32' : 'float64';
@@ -252,7 +160,8 @@ export function im2col(input: Tensor, filterH: number, filterW: number, options:
   const rows = g.n * g.oh * g.ow;
   const cols = g.c * g.fh * g.fw;
   const out = newArray(dtype, rows * cols);
-  im2colInto(src.data, src.offset, g, out);
+  if (src.dtype === dtype) getKernels().im2col(g, (src.data as ConvArray).subarray(src.offset), out);
+  else im2colInto(src.data, src.offset, g, out);
   return new Tensor(out, [rows, cols], { dtype });
 }
 
@@ -287,6 +196,8 @@ export function col2im(
   const src = col.isContiguous ? col : col.copy();
   const dtype = floatDType(col);
   const out = newArray(dtype, g.n * g.c * g.h * g.w);
-  col2imInto(src.offset === 0 ? src.data : src.data.subarray(src.offset), g, out);
+  const data = src.offset === 0 ? src.data : src.data.subarray(src.offset);
+  if (src.dtype === dtype) getKernels().col2im(g, data as ConvArray, out);
+  else col2imInto(data, g, out);
   return new Tensor(out, [g.n, g.c, g.h, g.w], { dtype });
 }

@@ -14,8 +14,10 @@ import {
   sumRows,
 } from './elementwise.js';
 import { gemm, gemmBiasAct } from './gemm.js';
+import { col2im, im2col } from './im2col.js';
 import { binaryOp, reduceRows, unaryOp } from './ops.js';
 import { adagrad, momentum, nesterov, rmsprop } from './optim.js';
+import { maxPool, maxPoolBackward } from './pool.js';
 
 function alloc(dtype: 'float32', length: number): Float32Array;
 function alloc(dtype: 'float64', length: number): Float64Array;
@@ -51,6 +53,10 @@ export const refKernels: Kernels = {
   binaryOp,
   unaryOp,
   reduceRows,
+  im2col,
+  col2im,
+  maxPool,
+  maxPoolBackward,
   alloc,
   free: () => {},
   isResident: () => false,

@@ -18,6 +18,7 @@ import {
 import type {
   Activation,
   BinaryOp,
+  ConvGeometry,
   FloatArray,
   KernelDType,
   Kernels,
@@ -25,6 +26,7 @@ import type {
   ReduceOp,
   UnaryOp,
 } from '../types.js';
+import { wasmCol2im, wasmIm2col, wasmMaxPool, wasmMaxPoolBackward } from './conv.js';
 import { createMemory, type KernelArray, KernelMemory } from './memory.js';
 import {
   compileModule,
@@ -424,6 +426,22 @@ export class WasmKernels implements Kernels {
       po,
     );
     mem.end();
+  }
+
+  im2col<T extends FloatArray>(g: ConvGeometry, x: T, col: T): void {
+    wasmIm2col(this.x, this.mem, g, x, col);
+  }
+
+  col2im<T extends FloatArray>(g: ConvGeometry, col: T, x: T): void {
+    wasmCol2im(this.x, this.mem, g, col, x);
+  }
+
+  maxPool<T extends FloatArray>(g: ConvGeometry, x: T, out: T, argMax: Int32Array): void {
+    wasmMaxPool(this.x, this.mem, g, x, out, argMax);
+  }
+
+  maxPoolBackward<T extends FloatArray>(g: ConvGeometry, argMax: Int32Array, dout: T, dx: T): void {
+    wasmMaxPoolBackward(this.x, this.mem, g, argMax, dout, dx);
   }
 
   alloc(dtype: 'float32', length: number): Float32Array;

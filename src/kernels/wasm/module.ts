@@ -257,7 +257,26 @@ export interface KernelExports {
   /** `(op, m, n, a, out)`, codes as in asm/reduce.ts. */
   reduce_rows_f32: (op: number, m: number, n: number, a: number, out: number) => void;
   reduce_rows_f64: (op: number, m: number, n: number, a: number, out: number) => void;
+  im2col_f32: ConvExport;
+  im2col_f64: ConvExport;
+  col2im_f32: ConvExport;
+  col2im_f64: ConvExport;
+  max_pool_f32: ConvExport;
+  max_pool_f64: ConvExport;
+  max_pool_backward_f32: MaxPoolBackwardExport;
+  max_pool_backward_f64: MaxPoolBackwardExport;
 }
+
+/**
+ * `im2col(n, c, h, w, fh, fw, stride, pad, oh, ow, x, col)`, `col2im(..., col, x)`,
+ * `max_pool(planes, h, w, fh, fw, stride, pad, oh, ow, x, out, argMax)`.
+ */
+export type ConvExport = (...args: number[]) => void;
+/**
+ * `(planes, h, w, fh, fw, stride, pad, oh, ow, argMax, dout, dx) -> -1`, or the first index of
+ * argMax outside [0, planes*h*w).
+ */
+export type MaxPoolBackwardExport = (...args: number[]) => number;
 
 /** `gemm_f32/f64(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, bias, act, ws)`. */
 export type GemmExport = (...args: number[]) => void;
