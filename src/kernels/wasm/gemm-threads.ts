@@ -6,7 +6,7 @@
  */
 import type { KernelMemory } from './memory.js';
 import type { KernelExports } from './module.js';
-import { availableCores, type GemmJob, GemmPool, splitRows } from './threads.js';
+import { availableCores, type GemmJob, GemmPool, splitRows, threadsUnavailableReason } from './threads.js';
 import { MAX_WORKERS } from './worker-source.js';
 
 /**
@@ -71,7 +71,7 @@ export class GemmThreads {
     threads: number | undefined,
     minProduct: number | undefined,
   ) {
-    if (!mem.shared) this.reason = 'the memory is not shared';
+    this.reason = mem.shared ? threadsUnavailableReason() : 'the memory is not shared';
     this.count = this.check(threads ?? Math.min(2, availableCores()));
     if (minProduct !== undefined && !(Number.isFinite(minProduct) && minProduct >= 0))
       throw new RangeError(`WasmKernels: threadMinProduct: expected a number >= 0, got ${minProduct}`);
