@@ -11,7 +11,8 @@ import { MAX_WORKERS } from './worker-source.js';
 
 /**
  * Default smallest product (multiply-adds m·n·k) split between threads: below it a second thread
- * does not pay on the machine this was measured on (see the kernels README).
+ * does not pay on the machine this was measured on (`bench/threads.ts`).
+ * @example new WasmKernels({ threadMinProduct: DEFAULT_THREAD_MIN_PRODUCT / 2 }) // split smaller products too
  */
 export const DEFAULT_THREAD_MIN_PRODUCT = 4_000_000;
 /** Rows of the micro-kernel (asm/gemm.ts MR): blocks of C start at multiples of it. */
@@ -19,7 +20,10 @@ const MR = 4;
 /** Blocks of rows per thread: a few, so that a thread slowed by other processes gets fewer. */
 const CHUNKS_PER_THREAD = 2;
 
-/** The threads of a {@link WasmKernels}, as {@link WasmKernels.threadInfo} reports them. */
+/**
+ * The threads of a {@link WasmKernels}, as {@link WasmKernels.threadInfo} reports them.
+ * @example const { threads, startupMs, workerChunks } = k.threadInfo
+ */
 export interface ThreadInfo {
   /** Threads a large GEMM uses (the calling thread included). */
   threads: number;
@@ -41,7 +45,10 @@ export interface ThreadInfo {
   unavailable: string | null;
 }
 
-/** The arguments of a product that every block shares (addresses already staged). */
+/**
+ * The arguments of a product that every block shares (addresses already staged).
+ * @example const job: SplitJob = { f64: false, transA: false, transB: false, n, k, alpha: 1, lda: k, b: pb, ldb: n, beta: 0, ldc: n, bias: 0, act: 0 }
+ */
 export type SplitJob = Omit<GemmJob, 'chunks' | 'sparse'>;
 
 /**

@@ -41,7 +41,7 @@ export interface WasmKernelsOptions {
   threads?: number;
   /**
    * Smallest product, in multiply-adds m·n·k, that is split between threads (default
-   * {@link DEFAULT_THREAD_MIN_PRODUCT}); smaller ones run on the calling thread alone.
+   * `DEFAULT_THREAD_MIN_PRODUCT` in `gemm-threads.ts`); smaller ones run on the calling thread alone.
    */
   threadMinProduct?: number;
 }
@@ -124,7 +124,8 @@ export class WasmKernels implements Kernels {
   }
 
   /**
-   * How many GEMMs so far skipped the zeros of a mostly-zero A (the sparse path of `asm/gemm.ts`).
+   * How many GEMMs so far skipped the zeros of a mostly-zero A (the sparse path of `asm/gemm.ts`);
+   * a GEMM split between threads counts once when any of its blocks did.
    * @example k.sparseProducts // 3 after one training step of a 784-50-10 net on MNIST
    */
   get sparseProducts(): number {

@@ -126,7 +126,11 @@ export function availableCores(): number {
   return typeof n === 'number' && n >= 1 ? Math.floor(n) : 1;
 }
 
-/** One product for {@link GemmPool.run}: the arguments of `gemm_f32/f64` that all chunks share. */
+/**
+ * One product for {@link GemmPool.run}: the arguments of `gemm_f32/f64` that all chunks share, and
+ * the chunks.
+ * @example const job: GemmJob = { ...splitJob, sparse: true, chunks: [[32, pa, pc], [32, pa + 32 * k * 4, pc + 32 * n * 4]] }
+ */
 export interface GemmJob {
   f64: boolean;
   transA: boolean;
@@ -148,7 +152,10 @@ export interface GemmJob {
   chunks: [rows: number, a: number, c: number][];
 }
 
-/** Options of {@link GemmPool}. */
+/**
+ * Options of {@link GemmPool}.
+ * @example GemmPool.create({ module: compileModule(variant), memory, workspaces: [mem.allocBlock(bytes)] })
+ */
 export interface GemmPoolOptions {
   /** The compiled kernels module (the caller's). */
   module: WebAssembly.Module;

@@ -14,7 +14,10 @@
  * @module
  */
 
-/** Int32 slots of the control block. */
+/**
+ * Int32 slots of the control block.
+ * @example Atomics.load(new Int32Array(control), SLOT.DONE) // chunks finished of the current product
+ */
 export const SLOT = {
   /** Bumped for each product (and for QUIT): what workers wait on. */
   SEQ: 0,
@@ -40,7 +43,10 @@ export const MAX_WORKERS = 15;
 export const MAX_CHUNKS = 64;
 /** Byte offset and count of the Float64 arguments. */
 export const ARGS_AT = 256;
-/** Indices of the Float64 arguments. */
+/**
+ * Indices of the Float64 arguments.
+ * @example new Float64Array(control, ARGS_AT, ARG_COUNT)[ARG.N] // columns of C
+ */
 export const ARG = {
   F64: 0,
   TRANS_A: 1,
@@ -72,7 +78,10 @@ export const CONTROL_BYTES = 4096;
 /** Iterations a worker polls SEQ after a product before it sleeps (some tens of microseconds). */
 export const SPIN = 20_000;
 
-/** What a worker receives when it starts. */
+/**
+ * What a worker receives when it starts.
+ * @example const init: WorkerInit = { module, memory, control, index: 0, workspace: ws }
+ */
 export interface WorkerInit {
   module: WebAssembly.Module;
   memory: WebAssembly.Memory;
