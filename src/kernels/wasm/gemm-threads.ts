@@ -10,11 +10,14 @@ import { availableCores, type GemmJob, GemmPool, splitRows, threadsUnavailableRe
 import { MAX_WORKERS } from './worker-source.js';
 
 /**
- * Default smallest product (multiply-adds m·n·k) split between threads: below it a second thread
- * does not pay on the machine this was measured on (`bench/threads.ts`).
+ * Default smallest product (multiply-adds m·n·k) split between threads: 8 million (200³). Measured
+ * with `bench/threads.ts` on 2 cores (AMD EPYC, Node 20): from 200³ up, 2 threads ran 1.3x to 1.9x
+ * as fast as 1 whenever the second core was free; below, the 784-deep products of the MLP
+ * training step (n = 50: each block packs all of B; the sparse path) gained little or lost. When
+ * other processes hold the second core, splitting does not pay at any size (0.7x to 1.0x).
  * @example new WasmKernels({ threadMinProduct: DEFAULT_THREAD_MIN_PRODUCT / 2 }) // split smaller products too
  */
-export const DEFAULT_THREAD_MIN_PRODUCT = 4_000_000;
+export const DEFAULT_THREAD_MIN_PRODUCT = 8_000_000;
 /** Rows of the micro-kernel (asm/gemm.ts MR): blocks of C start at multiples of it. */
 const MR = 4;
 /** Blocks of rows per thread: a few, so that a thread slowed by other processes gets fewer. */

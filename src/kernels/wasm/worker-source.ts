@@ -75,7 +75,10 @@ export const MESSAGE_LENGTH = 500;
 export const READY_TIME_AT = 3072;
 /** Bytes of the control block. */
 export const CONTROL_BYTES = 4096;
-/** Iterations a worker polls SEQ after a product before it sleeps (some tens of microseconds). */
+/**
+ * Iterations a worker polls SEQ after a product before it sleeps in Atomics.wait: about 0.3 ms in
+ * Node 20 on this machine (a product that follows sooner starts without the wake-up latency).
+ */
 export const SPIN = 20_000;
 
 /**
