@@ -99,7 +99,13 @@ describe.skipIf(SKIP)('GEMM on worker threads in Chromium', () => {
       expect(result.main.info.unavailable).toMatch(/Atomics.wait/);
       expect(result.main.mismatches).toBe(0);
       expect(result.worker.error).toBeUndefined();
-      expect(result.worker.info).toMatchObject({ threads: 2, workers: 1, ready: 1, unavailable: null });
+      expect(result.worker.info).toMatchObject({
+        threads: 2,
+        workers: 1,
+        ready: 1,
+        unavailable: null,
+        workerError: null,
+      });
       expect(result.worker.info.parallelProducts).toBe(result.worker.products + 1);
       expect(result.worker.info.workerChunks).toBeGreaterThan(0);
       expect(result.worker.info.startupMs).toBeGreaterThan(0);

@@ -46,6 +46,8 @@ export interface ThreadInfo {
   workerChunks: number;
   /** Why there are no worker threads here, or null. */
   unavailable: string | null;
+  /** The first error a worker reported outside the products (e.g. it could not start), or null. */
+  workerError: string | null;
 }
 
 /**
@@ -223,6 +225,7 @@ export class GemmThreads {
       parallelProducts: this.parallel,
       workerChunks: this.chunksBefore + (pool?.workerChunks ?? 0),
       unavailable: this.reason,
+      workerError: pool?.workerError ?? null,
     };
   }
 

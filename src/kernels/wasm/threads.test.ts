@@ -270,6 +270,7 @@ describe.runIf(available)('worker failures', () => {
     p.run(j, run, 10_000);
     expect(p.ready).toBe(0);
     expect(p.workerChunks).toBe(0);
+    expect(p.workerError).toMatch(/worker 0: .*(shared|memory)/i);
     expect(Array.from(c)).toEqual(Array.from(expected));
     await p.dispose();
   });

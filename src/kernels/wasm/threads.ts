@@ -62,17 +62,21 @@ function canBlock(): boolean {
 }
 
 /** How workers are started here, or null (with the reason) when they cannot be. */
-function workerFactory(): { spawn: (init: WorkerInit) => Started } | string {
+/** Starts one worker; `onError` receives errors outside the chunks (e.g. a failed start). */
+type Spawn = (init: WorkerInit, onError: (message: string) => void) => Started;
+
+function workerFactory(): { spawn: Spawn } | string {
   if (typeof SharedArrayBuffer !== 'function') return 'no SharedArrayBuffer';
   if (!canBlock()) return 'this thread may not block in Atomics.wait (a browser main thread)';
   const wt = builtin('node:worker_threads') as { Worker?: NodeWorkerCtor } | undefined;
   if (wt?.Worker) {
     const Worker = wt.Worker;
     return {
-      spawn: (init) => {
+      spawn: (init, onError) => {
         const w = new Worker(nodeWorkerSource(), { eval: true, workerData: init, name: 'scratchnet-gemm' });
         w.unref();
-        w.on('error', () => {}); // a worker that never becomes ready is not used; failures of chunks come back through the control block
+        // a worker that never becomes ready takes no chunks; failures of chunks come back through the control block
+        w.on('error', (e) => onError(e.message));
         return w;
       },
     };
@@ -86,9 +90,11 @@ function workerFactory(): { spawn: (init: WorkerInit) => Started } | string {
   )
     return 'no Worker';
   return {
-    spawn: (init) => {
+    spawn: (init, onError) => {
       const url = URL.createObjectURL(new Blob([browserWorkerSource()], { type: 'text/javascript' }));
       const w = new Worker(url, { type: 'module', name: 'scratchnet-gemm' });
+      w.onerror = (e) =>
+        onError(e.message || 'the worker could not start (a Content-Security-Policy without blob: workers?)');
       w.postMessage(init);
       return {
         terminate: () => {
@@ -187,7 +193,10 @@ export class GemmPool {
   private closed = false;
   private ended: Promise<void> | null = null;
 
-  private constructor(options: GemmPoolOptions, spawn: (init: WorkerInit) => Started) {
+  /** The first error a worker reported outside its chunks (e.g. it could not start), or null. */
+  workerError: string | null = null;
+
+  private constructor(options: GemmPoolOptions, spawn: Spawn) {
     const t0 = performance.now();
     this.size = options.workspaces.length;
     if (this.size < 1 || this.size > MAX_WORKERS)
@@ -195,7 +204,12 @@ export class GemmPool {
     Atomics.store(this.ctl, SLOT.REMAIN, 0);
     options.workspaces.forEach((workspace, index) => {
       this.workers.push(
-        spawn({ module: options.module, memory: options.memory, control: this.control, index, workspace }),
+        spawn(
+          { module: options.module, memory: options.memory, control: this.control, index, workspace },
+          (m) => {
+            this.workerError ??= `worker ${index}: ${m}`;
+          },
+        ),
       );
     });
     this.spawnMs = performance.now() - t0;
