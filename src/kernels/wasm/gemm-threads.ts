@@ -140,27 +140,13 @@ export class GemmThreads {
     const x = this.x;
     const f = job.f64 ? x.gemm_f64 : x.gemm_f32;
     const pool = this.start();
-    const tA = job.transA ? 1 : 0;
-    const tB = job.transB ? 1 : 0;
+    const [tA, tB] = [job.transA ? 1 : 0, job.transB ? 1 : 0];
+    const { n, k, alpha, lda, b, ldb, beta, ldc, bias, act } = job;
+    // rows of C from op(A) at a into C at c, on this thread's instance and workspace
+    const block = (rows: number, a: number, c: number): void =>
+      f(tA, tB, rows, n, k, alpha, a, lda, b, ldb, beta, c, ldc, bias, act, ws);
     if (pool === null) {
-      f(
-        tA,
-        tB,
-        m,
-        job.n,
-        job.k,
-        job.alpha,
-        pa,
-        job.lda,
-        job.b,
-        job.ldb,
-        job.beta,
-        pc,
-        job.ldc,
-        job.bias,
-        job.act,
-        ws,
-      );
+      block(m, pa, pc);
       return;
     }
     const S = job.f64 ? 8 : 4;
@@ -175,30 +161,7 @@ export class GemmThreads {
     const timeoutMs = 10_000 + (chunks[0][0] * job.n * job.k) / 1e5;
     let inWorkers: number;
     try {
-      inWorkers = pool.run(
-        { ...job, sparse, chunks },
-        (rows, a, c) =>
-          f(
-            tA,
-            tB,
-            rows,
-            job.n,
-            job.k,
-            job.alpha,
-            a,
-            job.lda,
-            job.b,
-            job.ldb,
-            job.beta,
-            c,
-            job.ldc,
-            job.bias,
-            job.act,
-            ws,
-          ),
-        timeoutMs,
-        this.callerRuns,
-      );
+      inWorkers = pool.run({ ...job, sparse, chunks }, block, timeoutMs, this.callerRuns);
     } catch (e) {
       if (pool.disposed) {
         // the workers did not finish: run on one thread from now on

@@ -61,10 +61,10 @@ function canBlock(): boolean {
   }
 }
 
-/** How workers are started here, or null (with the reason) when they cannot be. */
 /** Starts one worker; `onError` receives errors outside the chunks (e.g. a failed start). */
 type Spawn = (init: WorkerInit, onError: (message: string) => void) => Started;
 
+/** How workers are started here, or the reason why they cannot be. */
 function workerFactory(): { spawn: Spawn } | string {
   if (typeof SharedArrayBuffer !== 'function') return 'no SharedArrayBuffer';
   if (!canBlock()) return 'this thread may not block in Atomics.wait (a browser main thread)';
@@ -322,7 +322,7 @@ export class GemmPool {
     while (done < count) {
       const left = end - performance.now();
       if (left <= 0) {
-        this.dispose();
+        void this.dispose();
         throw new Error(
           `gemm: worker threads did not finish their part within ${Math.round(timeoutMs)} ms; the pool was stopped`,
         );
