@@ -1,6 +1,7 @@
 /**
  * `npx tsx bench/kernels.ts`: float32 GEMM 512x512x512 in GFLOP/s, in one run, on this machine:
- * scratchnet's ref and WASM kernels (plain SIMD; relaxed SIMD in a child process started with
+ * scratchnet's ref and WASM kernels (plain SIMD with 1 thread and with 2 (a worker thread; timed in
+ * turns with the 1-thread runs and TensorFlow.js); relaxed SIMD in a child process started with
  * --experimental-wasm-relaxed-simd where the runtime needs it), TensorFlow.js 4.22 with the WASM
  * backend (XNNPACK, SIMD, 1 thread) and the CPU backend, and numpy (python3, environment untouched;
  * OpenBLAS as installed, and again limited to 1 thread through OpenBLAS's own API in that process).
@@ -143,7 +144,9 @@ function run(contenders: Contender[], budget = seconds): { gemm: Timing; steps: 
 
 if (child) {
   // child mode: the relaxed-SIMD build, JSON on stdout
-  console.log(JSON.stringify(run([kernelsContender(new WasmKernels({ relaxed: true }), true)])[0]));
+  console.log(
+    JSON.stringify(run([kernelsContender(new WasmKernels({ relaxed: true, threads: 1 }), true)])[0]),
+  );
   process.exit(0);
 }
 
@@ -172,17 +175,35 @@ tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
 const [log, warn] = [console.log, console.warn];
 console.log = console.warn = () => {}; // tfjs prints an advertisement for tfjs-node
 await tf.setBackend('wasm');
-const simd = new WasmKernels({ relaxed: false });
-const [simdRun, simdCopy, tfWasm] = run([
+const simd = new WasmKernels({ relaxed: false, threads: 1 });
+// 2 threads with the default threshold (the step's GEMMs stay below it); the worker started first
+const simd2 = new WasmKernels({ relaxed: false, threads: Math.min(2, availableParallelism()) });
+{
+  const x = simd2.alloc('float32', N * N);
+  simd2.gemm(false, false, N, N, N, 1, x, N, x, N, 0, simd2.alloc('float32', N * N), N);
+  const end = performance.now() + 10_000;
+  while (simd2.threadInfo.ready < simd2.threadInfo.workers && performance.now() < end)
+    await new Promise((r) => setTimeout(r, 10));
+}
+const [simdRun, simdCopy, simd2Run, tfWasm] = run([
   kernelsContender(simd, true),
   kernelsContender(simd, false),
+  kernelsContender(simd2, true),
   tfContender(),
 ]);
+const threadInfo = simd2.threadInfo;
+await simd2.dispose();
 rows.push({ name: 'scratchnet wasm SIMD, resident arrays', timing: simdRun.gemm, steps: simdRun.steps });
 rows.push({
   name: 'scratchnet wasm SIMD, plain arrays (copies)',
   timing: simdCopy.gemm,
   steps: simdCopy.steps,
+});
+rows.push({
+  name: `scratchnet wasm SIMD, ${threadInfo.threads} threads, resident`,
+  timing: simd2Run.gemm,
+  steps: simd2Run.steps,
+  note: threadInfo.unavailable ?? `worker ready ${threadInfo.startupMs} ms after its start`,
 });
 // what staging a 512³ call costs: copy A and B into WebAssembly memory and C out of it
 const staging = (() => {
@@ -313,6 +334,8 @@ if (asJson) {
         npInfo,
         features,
         startLoad,
+        endLoad: loadavg(),
+        threadInfo,
         staging,
         rows,
         stepGemms: STEP_GEMMS,
@@ -342,6 +365,11 @@ if (asJson) {
   const ms = (t: Timing): string => `${(t.median * 1e3).toFixed(2)} ms`;
   log(
     `\nstaging of plain arrays (A, B in; C out; 3 MiB): ${ms(staging)} per 512³ call, against ${ms(simdRun.gemm)} for the product`,
+  );
+  const g1 = gflops(simdRun.gemm);
+  const g2 = gflops(simd2Run.gemm);
+  log(
+    `f32 GEMM 512³ in turns: 1 thread ${g1.toFixed(1)} GFLOP/s (${(g1 / tfRef).toFixed(2)}x TensorFlow.js wasm), ${threadInfo.threads} threads ${g2.toFixed(1)} GFLOP/s (${(g2 / tfRef).toFixed(2)}x; ${(g2 / g1).toFixed(2)}x 1 thread), TensorFlow.js wasm (1 thread) ${tfRef.toFixed(1)}`,
   );
   log(
     `load average at the end: ${loadavg()

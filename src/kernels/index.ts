@@ -18,5 +18,6 @@ export {
   wasmUnavailableReason,
 } from './select.js';
 export type { Activation, BackendName, FloatArray, KernelDType, Kernels } from './types.js';
+export type { ThreadInfo } from './wasm/gemm-threads.js';
 export { WasmKernels, type WasmKernelsOptions } from './wasm/kernels.js';
 export { detectFeatures, type WasmFeatures } from './wasm/module.js';

@@ -27,6 +27,7 @@ import type {
   UnaryOp,
 } from '../types.js';
 import { wasmCol2im, wasmIm2col, wasmMaxPool, wasmMaxPoolBackward } from './conv.js';
+import { GemmThreads, type ThreadInfo } from './gemm-threads.js';
 import { createMemory, type KernelArray, KernelMemory } from './memory.js';
 import {
   compileModule,
@@ -47,6 +48,17 @@ export interface WasmKernelsOptions {
    * either way (see `asm/gemm.ts`); false forces the dense path (for tests and benchmarks).
    */
   sparse?: boolean;
+  /**
+   * Threads for large GEMMs: the calling thread plus `threads - 1` workers sharing the memory
+   * (default: min(2, available cores); 1 where workers or shared memory are unavailable, or on a
+   * browser's main thread). The results are the same bits with any number of threads.
+   */
+  threads?: number;
+  /**
+   * Smallest product, in multiply-adds m·n·k, that is split between threads (default
+   * `DEFAULT_THREAD_MIN_PRODUCT` in `gemm-threads.ts`); smaller ones run on the calling thread alone.
+   */
+  threadMinProduct?: number;
 }
 
 const ACT: Record<Activation, number> = { identity: 0, relu: 1, sigmoid: 2 };
@@ -73,6 +85,7 @@ export class WasmKernels implements Kernels {
   private readonly x: KernelExports;
   private ws = 0;
   private sparsePath: boolean;
+  private readonly pool: GemmThreads;
 
   constructor(options: WasmKernelsOptions = {}) {
     const auto = defaultVariant();
@@ -83,6 +96,38 @@ export class WasmKernels implements Kernels {
     this.sparsePath = options.sparse !== false;
     this.x.gemm_set_sparse(this.sparsePath ? 1 : 0);
     this.mem = new KernelMemory(memory, this.x.heap_base(), maximumPages, this.variant.shared);
+    this.pool = new GemmThreads(mod, this.mem, this.x, options.threads, options.threadMinProduct);
+  }
+
+  /**
+   * Threads for large GEMMs (see {@link WasmKernelsOptions.threads}); setting it stops the current
+   * workers, and the next large product starts as many as needed. Reads back what is in effect
+   * (1 where threads are unavailable).
+   * @example (getKernels() as WasmKernels).threads = 1 // single-threaded from now on
+   */
+  get threads(): number {
+    return this.pool.threads;
+  }
+  set threads(n: number) {
+    this.pool.threads = n;
+  }
+
+  /**
+   * The worker threads' state: threads in effect, workers started and ready, their start-up cost,
+   * how many products were split, and why threads are unavailable (or null).
+   * @example k.threadInfo // { threads: 2, workers: 1, ready: 1, spawnMs: 3.1, startupMs: 41, ... }
+   */
+  get threadInfo(): ThreadInfo {
+    return this.pool.info();
+  }
+
+  /**
+   * Stops the worker threads (the kernels keep working: a later large product starts them again).
+   * Resolves when they have ended.
+   * @example await k.dispose()
+   */
+  dispose(): Promise<void> {
+    return this.pool.dispose();
   }
 
   /**
@@ -99,11 +144,12 @@ export class WasmKernels implements Kernels {
   }
 
   /**
-   * How many GEMMs so far skipped the zeros of a mostly-zero A (the sparse path of `asm/gemm.ts`).
+   * How many GEMMs so far skipped the zeros of a mostly-zero A (the sparse path of `asm/gemm.ts`);
+   * a GEMM split between threads counts once when any of its blocks did.
    * @example k.sparseProducts // 3 after one training step of a 784-50-10 net on MNIST
    */
   get sparseProducts(): number {
-    return this.x.gemm_sparse_count();
+    return this.x.gemm_sparse_count() + this.pool.sparseAdjust;
   }
 
   /**
@@ -186,8 +232,14 @@ export class WasmKernels implements Kernels {
     const pbias = bias ? mem.input(bias, n) : 0;
     // C is read when beta != 0, and also when it has gaps between rows, so that they are kept.
     const pc = mem.output(c, nc, beta !== 0 || ldc !== n);
-    const f = c instanceof Float32Array ? this.x.gemm_f32 : this.x.gemm_f64;
-    f(transA ? 1 : 0, transB ? 1 : 0, m, n, k, alpha, pa, lda, pb, ldb, beta, pc, ldc, pbias, act, ws);
+    const f64 = c instanceof Float64Array;
+    if (this.pool.wants(m, n, k)) {
+      const job = { f64, transA, transB, n, k, alpha, lda, b: pb, ldb, beta, ldc, bias: pbias, act };
+      this.pool.run(job, m, pa, pc, this.sparsePath, ws);
+    } else {
+      const f = f64 ? this.x.gemm_f64 : this.x.gemm_f32;
+      f(transA ? 1 : 0, transB ? 1 : 0, m, n, k, alpha, pa, lda, pb, ldb, beta, pc, ldc, pbias, act, ws);
+    }
     mem.end();
   }
 
