@@ -2,7 +2,7 @@
  * `npx tsx bench/mlp.ts`: training steps per second of the same network on the same data, in one run:
  * scratchnet (WASM SIMD and TypeScript reference kernels), the book's numpy code
  * (`bench/mlp_numpy.py`, numpy as installed, environment untouched), and TensorFlow.js 4.22 with its
- * WASM backend (XNNPACK, SIMD, 1 thread) and its pure-JS CPU backend; then f32 GEMM 512³ on one thread,
+ * WASM backend (XNNPACK, SIMD, 1 thread) and its pure-JS CPU backend; then f32 GEMM 512³ on one and two threads,
  * scratchnet WASM against TensorFlow.js WASM. Prints a table with ratios and the goals of issue 6.
  *
  * The network: 784-50-10, Affine → Sigmoid → Affine → softmax with cross-entropy, float32, weights
@@ -253,8 +253,11 @@ function numpySession(rounds: number): NumpyResult | string {
 
 // ------------------------------------------------------------------ GEMM 512³
 
-/** scratchnet WASM (resident arrays) against TensorFlow.js WASM matMul, f32 512³, in turns: seconds per call. */
-function gemm512(): { scratchnet: number[]; tfjs: number[] } {
+/**
+ * scratchnet WASM on 1 and on 2 threads (resident arrays, separate kernels instances) against
+ * TensorFlow.js WASM matMul (1 thread), f32 512³, in turns: seconds per call.
+ */
+function gemm512(): { scratchnet: number[]; scratchnet2: number[]; tfjs: number[] } {
   const N = 512;
   const fill = (a: Float32Array, s: number): Float32Array => {
     for (let i = 0; i < a.length; i++) {
@@ -263,18 +266,21 @@ function gemm512(): { scratchnet: number[]; tfjs: number[] } {
     }
     return a;
   };
-  const k = getKernels();
-  const [a, b, c] = [k.alloc('float32', N * N), k.alloc('float32', N * N), k.alloc('float32', N * N)];
-  fill(a, 1);
-  fill(b, 2);
+  const product = (k: WasmKernels): (() => void) => {
+    const [a, b, c] = [k.alloc('float32', N * N), k.alloc('float32', N * N), k.alloc('float32', N * N)];
+    fill(a, 1);
+    fill(b, 2);
+    return () => k.gemm(false, false, N, N, N, 1, a, N, b, N, 0, c, N);
+  };
   const ta = tf.tensor2d(fill(new Float32Array(N * N), 1), [N, N]);
   const tb = tf.tensor2d(fill(new Float32Array(N * N), 2), [N, N]);
   const fns = [
-    () => k.gemm(false, false, N, N, N, 1, a, N, b, N, 0, c, N),
+    product(new WasmKernels({ threads: 1 })),
+    product(new WasmKernels({ threads: 2 })),
     () => tf.matMul(ta, tb).dataSync(),
   ];
   for (const f of fns) for (let i = 0; i < (quick ? 5 : 15); i++) f();
-  const times: number[][] = [[], []];
+  const times: number[][] = [[], [], []];
   for (let r = 0; r < (quick ? 7 : 21); r++) {
     fns.forEach((f, i) => {
       const t0 = performance.now();
@@ -282,7 +288,7 @@ function gemm512(): { scratchnet: number[]; tfjs: number[] } {
       times[i].push((performance.now() - t0) / 3000);
     });
   }
-  return { scratchnet: times[0], tfjs: times[1] };
+  return { scratchnet: times[0], scratchnet2: times[1], tfjs: times[2] };
 }
 
 // ------------------------------------------------------------------ run
@@ -308,7 +314,7 @@ const ref = scratchnetContender('scratchnet ref TypeScript (Trainer.step)', 'ref
 const contenders: Contender[] = [wasm, wasmDense, ref];
 let tfWasm: Contender | null = null;
 let tfCpu: Contender | null = null;
-let gemm: { scratchnet: number[]; tfjs: number[] } | null = null;
+let gemm: { scratchnet: number[]; scratchnet2: number[]; tfjs: number[] } | null = null;
 if (!flag('--no-tfjs')) {
   const require = createRequire(import.meta.url);
   setWasmPaths(`${join(dirname(require.resolve('@tensorflow/tfjs-backend-wasm/package.json')), 'dist')}/`);
@@ -430,6 +436,7 @@ const npRate = rate(npDefault);
 const npOneRate = rate(npOne);
 const gemmScratch = gemm ? median(gemm.scratchnet) : Number.NaN;
 const gemmTf = gemm ? median(gemm.tfjs) : Number.NaN;
+const gemmScratch2 = gemm ? median(gemm.scratchnet2) : Number.NaN;
 const gflops = (s: number): number => (2 * 512 ** 3) / s / 1e9;
 const endLoad = loadavg().map((v) => v.toFixed(2));
 
@@ -441,6 +448,11 @@ const goals = [
   },
   { goal: 'MLP training steps/s >= 8x TensorFlow.js wasm', ratio: ours / tfWasmRate, target: 8 },
   { goal: 'f32 GEMM 512³, 1 thread >= 1.0x TensorFlow.js wasm', ratio: gemmTf / gemmScratch, target: 1 },
+  {
+    goal: 'f32 GEMM 512³, 2 threads > the 1-thread ratio',
+    ratio: gemmTf / gemmScratch2,
+    target: gemmTf / gemmScratch,
+  },
 ];
 
 if (asJson) {
@@ -457,7 +469,11 @@ if (asJson) {
         rows: rows.map((r) => ({ ...r, median: rate(r) })),
         numpyErrors: npErrors,
         relaxed: typeof relaxed === 'string' ? relaxed : undefined,
-        gemm512: gemm && { scratchnetSeconds: gemm.scratchnet, tfjsSeconds: gemm.tfjs },
+        gemm512: gemm && {
+          scratchnetSeconds: gemm.scratchnet,
+          scratchnet2ThreadsSeconds: gemm.scratchnet2,
+          tfjsSeconds: gemm.tfjs,
+        },
         goals,
       },
       null,
@@ -490,7 +506,8 @@ if (asJson) {
   if (typeof relaxed === 'string') log(`relaxed SIMD child: ${relaxed}`);
   if (gemm) {
     log(
-      `\nf32 GEMM 512³, 1 thread (median of turns): scratchnet wasm ${gflops(gemmScratch).toFixed(1)} GFLOP/s, TensorFlow.js wasm ${gflops(gemmTf).toFixed(1)} GFLOP/s: ${(gemmTf / gemmScratch).toFixed(2)}x`,
+      `\nf32 GEMM 512³ (median of turns): scratchnet wasm 1 thread ${gflops(gemmScratch).toFixed(1)} GFLOP/s (${(gemmTf / gemmScratch).toFixed(2)}x), ` +
+        `2 threads ${gflops(gemmScratch2).toFixed(1)} GFLOP/s (${(gemmTf / gemmScratch2).toFixed(2)}x), TensorFlow.js wasm (1 thread) ${gflops(gemmTf).toFixed(1)} GFLOP/s`,
     );
   }
   log('\ngoals of issue 6 (ratios of medians in this run):');
