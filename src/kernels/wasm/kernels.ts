@@ -5,15 +5,11 @@
  */
 import {
   checkBiasAct,
-  checkBinaryOp,
   checkElementwise,
   checkGemm,
-  checkReduceRows,
   checkSoftmaxCrossEntropy,
   checkSumRows,
-  checkUnaryOp,
   extent,
-  layoutLength,
 } from '../check.js';
 import type {
   Activation,
@@ -36,6 +32,8 @@ import {
   type KernelExports,
   type ModuleVariant,
 } from './module.js';
+import { wasmBinaryOp, wasmReduceRows, wasmUnaryOp } from './ops.js';
+import { wasmAdam, wasmOptimizerStep } from './optim.js';
 
 /** Options of {@link WasmKernels}; omitted parts use what the runtime offers. */
 export interface WasmKernelsOptions {
@@ -62,11 +60,6 @@ export interface WasmKernelsOptions {
 }
 
 const ACT: Record<Activation, number> = { identity: 0, relu: 1, sigmoid: 2 };
-// The op and layout codes of asm/binary.ts, asm/unary.ts and asm/reduce.ts.
-const BINARY_OP: Record<BinaryOp, number> = { add: 0, sub: 1, mul: 2, div: 3, max: 4, min: 5 };
-const LAYOUT: Record<OperandLayout, number> = { scalar: 0, row: 1, full: 2 };
-const UNARY_OP: Record<UnaryOp, number> = { neg: 0, abs: 1, sqrt: 2, square: 3, exp: 4 };
-const REDUCE_OP: Record<ReduceOp, number> = { sum: 0, max: 1, min: 2 };
 
 /**
  * The kernels compiled to WebAssembly with 128-bit SIMD. Construction compiles the module
@@ -355,78 +348,23 @@ export class WasmKernels implements Kernels {
     m: T,
     v: T,
   ): void {
-    checkElementwise('adam', n, { p, g, m, v });
-    const mem = this.mem;
-    mem.begin(mem.bytes(p, n) + mem.bytes(g, n) + mem.bytes(m, n) + mem.bytes(v, n));
-    const pg = mem.input(g, n);
-    const pp = mem.output(p, n, true);
-    const pm = mem.output(m, n, true);
-    const pv = mem.output(v, n, true);
-    (p instanceof Float32Array ? this.x.adam_f32 : this.x.adam_f64)(n, lrT, beta1, beta2, pp, pg, pm, pv);
-    mem.end();
+    wasmAdam(this.x, this.mem, n, lrT, beta1, beta2, p, g, m, v);
   }
 
   momentum<T extends FloatArray>(n: number, lr: number, momentum: number, p: T, g: T, v: T): void {
-    checkElementwise('momentum', n, { p, g, v });
-    this.update(
-      p instanceof Float32Array ? this.x.momentum_f32 : this.x.momentum_f64,
-      n,
-      lr,
-      momentum,
-      p,
-      g,
-      v,
-    );
+    wasmOptimizerStep(this.x, this.mem, 'momentum', n, lr, momentum, p, g, v);
   }
 
   nesterov<T extends FloatArray>(n: number, lr: number, momentum: number, p: T, g: T, v: T): void {
-    checkElementwise('nesterov', n, { p, g, v });
-    this.update(
-      p instanceof Float32Array ? this.x.nesterov_f32 : this.x.nesterov_f64,
-      n,
-      lr,
-      momentum,
-      p,
-      g,
-      v,
-    );
+    wasmOptimizerStep(this.x, this.mem, 'nesterov', n, lr, momentum, p, g, v);
   }
 
   adagrad<T extends FloatArray>(n: number, lr: number, p: T, g: T, h: T): void {
-    checkElementwise('adagrad', n, { p, g, h });
-    this.update(p instanceof Float32Array ? this.x.adagrad_f32 : this.x.adagrad_f64, n, lr, 0, p, g, h);
+    wasmOptimizerStep(this.x, this.mem, 'adagrad', n, lr, 0, p, g, h);
   }
 
   rmsprop<T extends FloatArray>(n: number, lr: number, decayRate: number, p: T, g: T, h: T): void {
-    checkElementwise('rmsprop', n, { p, g, h });
-    this.update(
-      p instanceof Float32Array ? this.x.rmsprop_f32 : this.x.rmsprop_f64,
-      n,
-      lr,
-      decayRate,
-      p,
-      g,
-      h,
-    );
-  }
-
-  /** Stages an optimizer step's p and state (read and written) and g (read), then runs it. */
-  private update(
-    step: (n: number, lr: number, coef: number, p: number, g: number, state: number) => void,
-    n: number,
-    lr: number,
-    coef: number,
-    p: FloatArray,
-    g: FloatArray,
-    state: FloatArray,
-  ): void {
-    const mem = this.mem;
-    mem.begin(mem.bytes(p, n) + mem.bytes(g, n) + mem.bytes(state, n));
-    const pg = mem.input(g, n);
-    const pp = mem.output(p, n, true);
-    const ps = mem.output(state, n, true);
-    step(n, lr, coef, pp, pg, ps);
-    mem.end();
+    wasmOptimizerStep(this.x, this.mem, 'rmsprop', n, lr, decayRate, p, g, h);
   }
 
   binaryOp<T extends FloatArray>(
@@ -439,45 +377,15 @@ export class WasmKernels implements Kernels {
     bLayout: OperandLayout,
     out: T,
   ): void {
-    checkBinaryOp('binaryOp', op, m, n, a, aLayout, b, bLayout, out);
-    const size = m * n;
-    if (size === 0) return;
-    const na = layoutLength(aLayout, m, n);
-    const nb = layoutLength(bLayout, m, n);
-    const mem = this.mem;
-    // out is staged apart from a and b, so in-place calls on ordinary arrays work too
-    mem.begin(mem.bytes(a, na) + mem.bytes(b, nb) + mem.bytes(out, size));
-    const pa = mem.input(a, na);
-    const pb = mem.input(b, nb);
-    const po = mem.output(out, size, false);
-    const f = out instanceof Float32Array ? this.x.binary_f32 : this.x.binary_f64;
-    f(BINARY_OP[op], m, n, pa, LAYOUT[aLayout], pb, LAYOUT[bLayout], po);
-    mem.end();
+    wasmBinaryOp(this.x, this.mem, op, m, n, a, aLayout, b, bLayout, out);
   }
 
   unaryOp<T extends FloatArray>(op: UnaryOp, n: number, x: T, y: T): void {
-    checkUnaryOp('unaryOp', op, n, x, y);
-    const code = UNARY_OP[op];
-    this.unary(n, x, y, (n, px, py) =>
-      (y instanceof Float32Array ? this.x.unary_f32 : this.x.unary_f64)(code, n, px, py),
-    );
+    wasmUnaryOp(this.x, this.mem, op, n, x, y);
   }
 
   reduceRows<T extends FloatArray>(op: ReduceOp, m: number, n: number, a: T, out: T): void {
-    checkReduceRows('reduceRows', op, m, n, a, out);
-    if (m === 0) return;
-    const mem = this.mem;
-    mem.begin(mem.bytes(a, m * n) + mem.bytes(out, m));
-    const pa = mem.input(a, m * n);
-    const po = mem.output(out, m, false);
-    (out instanceof Float32Array ? this.x.reduce_rows_f32 : this.x.reduce_rows_f64)(
-      REDUCE_OP[op],
-      m,
-      n,
-      pa,
-      po,
-    );
-    mem.end();
+    wasmReduceRows(this.x, this.mem, op, m, n, a, out);
   }
 
   im2col<T extends FloatArray>(g: ConvGeometry, x: T, col: T): void {
