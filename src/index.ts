@@ -45,8 +45,10 @@ export {
   type BackendName,
   getBackend,
   getBackendChoice,
+  getThreads,
   initWasm,
   setBackend,
+  setThreads,
   wasmUnavailableReason,
 } from './kernels/index.js';
 export * from './layers/index.js';

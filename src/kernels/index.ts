@@ -13,8 +13,10 @@ export {
   getBackend,
   getBackendChoice,
   getKernels,
+  getThreads,
   initWasm,
   setBackend,
+  setThreads,
   wasmUnavailableReason,
 } from './select.js';
 export type { Activation, BackendName, FloatArray, KernelDType, Kernels } from './types.js';

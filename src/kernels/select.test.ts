@@ -1,13 +1,17 @@
+import { availableParallelism } from 'node:os';
 import { afterEach, describe, expect, it } from 'vitest';
 import { refKernels } from './ref/index.js';
 import {
   getBackend,
   getBackendChoice,
   getKernels,
+  getThreads,
   initWasm,
   setBackend,
+  setThreads,
   wasmUnavailableReason,
 } from './select.js';
+import type { WasmKernels } from './wasm/kernels.js';
 
 afterEach(() => {
   setBackend('auto');
@@ -43,5 +47,19 @@ describe('choosing the kernels', () => {
   it('initWasm resolves to true where WASM is available', async () => {
     await expect(initWasm()).resolves.toBe(true);
     expect(getBackend()).toBe('wasm');
+  });
+
+  it("setThreads sets the shared instance's threads; getThreads reports them (1 with ref)", () => {
+    const k = setBackend('wasm') as WasmKernels;
+    expect(setThreads(1)).toBe(1);
+    expect(k.threads).toBe(1);
+    const auto = setThreads('auto');
+    expect(auto).toBe(k.threadInfo.unavailable === null ? Math.min(2, availableParallelism()) : 1);
+    expect(getThreads()).toBe(auto);
+    setBackend('ref');
+    expect(getThreads()).toBe(1);
+    setBackend('auto');
+    expect(() => setThreads(0)).toThrow("setThreads: expected an integer >= 1 or 'auto', got 0");
+    expect(() => setThreads(1.5)).toThrow('setThreads: expected an integer >= 1');
   });
 });

@@ -9,6 +9,7 @@
  */
 import { refKernels } from './ref/index.js';
 import type { BackendName, Kernels } from './types.js';
+import { defaultThreads } from './wasm/gemm-threads.js';
 import { WasmKernels } from './wasm/kernels.js';
 import { compileModuleAsync, defaultVariant, detectFeatures } from './wasm/module.js';
 
@@ -19,6 +20,8 @@ let choice: BackendChoice = 'auto';
 let active: Kernels | null = null;
 let wasm: WasmKernels | null = null;
 let wasmError: string | null = null;
+/** Threads for large GEMMs set by {@link setThreads}; null: the default. */
+let threadChoice: number | null = null;
 
 /** The shared WASM instance, created on first use; throws with the reason when unavailable. */
 function loadWasm(): WasmKernels {
@@ -27,7 +30,7 @@ function loadWasm(): WasmKernels {
     wasmError = 'this runtime has no WebAssembly with 128-bit SIMD';
   } else {
     try {
-      wasm = new WasmKernels();
+      wasm = new WasmKernels(threadChoice === null ? {} : { threads: threadChoice });
       wasmError = null;
       return wasm;
     } catch (e) {
@@ -115,4 +118,30 @@ export async function initWasm(): Promise<boolean> {
   }
   if (choice === 'auto') active = resolve('auto');
   return wasmUnavailableReason() === null;
+}
+
+/**
+ * Sets how many threads large matrix products may use on the WASM backend: an integer >= 1, or
+ * 'auto' (the default: min(2, cores)). Results are the same bits with any number; 1 keeps
+ * everything on the calling thread (no workers). Returns the threads now in effect (1 where workers
+ * or shared memory are unavailable, or with the ref backend).
+ * @example setThreads(1) // one thread, e.g. on a machine shared with other work
+ */
+export function setThreads(n: number | 'auto'): number {
+  if (n !== 'auto' && !(typeof n === 'number' && Number.isInteger(n) && n >= 1)) {
+    throw new RangeError(`setThreads: expected an integer >= 1 or 'auto', got ${String(n)}`);
+  }
+  threadChoice = n === 'auto' ? null : n;
+  if (wasm) wasm.threads = threadChoice ?? defaultThreads();
+  return getThreads();
+}
+
+/**
+ * The threads large matrix products use with the active kernels (1 with ref, or where workers are
+ * unavailable).
+ * @example getThreads() // 2 on a 2-core machine with Node 20.16+
+ */
+export function getThreads(): number {
+  const k = getKernels();
+  return k instanceof WasmKernels ? k.threads : 1;
 }

@@ -57,6 +57,14 @@ export interface ThreadInfo {
 export type SplitJob = Omit<GemmJob, 'chunks' | 'sparse'>;
 
 /**
+ * The default number of threads for large GEMMs: min(2, available cores).
+ * @example defaultThreads() // 2 on this 2-core machine
+ */
+export function defaultThreads(): number {
+  return Math.min(2, availableCores());
+}
+
+/**
  * The thread pool of one kernels instance.
  * @example
  * const t = new GemmThreads(module, mem, exports, 2, undefined);
@@ -84,7 +92,7 @@ export class GemmThreads {
     minProduct: number | undefined,
   ) {
     this.reason = mem.shared ? threadsUnavailableReason() : 'the memory is not shared';
-    this.count = this.check(threads ?? Math.min(2, availableCores()));
+    this.count = this.check(threads ?? defaultThreads());
     if (minProduct !== undefined && !(Number.isFinite(minProduct) && minProduct >= 0))
       throw new RangeError(`WasmKernels: threadMinProduct: expected a number >= 0, got ${minProduct}`);
     this.minProduct = minProduct ?? DEFAULT_THREAD_MIN_PRODUCT;
