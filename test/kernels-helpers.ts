@@ -365,3 +365,16 @@ export function allFailures(ref: Kernels, test: Kernels, seed = 1): string[] {
   }
   return out;
 }
+
+/**
+ * The message a kernel call throws with kernels `k`, or 'no error'.
+ * @example errorOf((k) => k.relu(3, new Float32Array(2), new Float32Array(3)), refKernels) // "relu: x: ..."
+ */
+export function errorOf(call: (k: Kernels) => void, k: Kernels): string {
+  try {
+    call(k);
+  } catch (e) {
+    return (e as Error).message;
+  }
+  return 'no error';
+}

@@ -7,7 +7,7 @@
 import type { Activation, FloatArray } from '../src/kernels/types.js';
 import type { GemmThreads } from '../src/kernels/wasm/gemm-threads.js';
 import { WasmKernels } from '../src/kernels/wasm/kernels.js';
-import { rng } from './kernels-helpers.js';
+import { type GemmCase, rng } from './kernels-helpers.js';
 
 export type Dtype = 'float32' | 'float64';
 
@@ -49,16 +49,8 @@ export function filled(dtype: Dtype, n: number, rand: () => number, k?: WasmKern
   return a;
 }
 
-/** One product. */
-export interface ThreadCase {
-  transA: boolean;
-  transB: boolean;
-  m: number;
-  n: number;
-  k: number;
-  alpha: number;
-  beta: number;
-  pad: number;
+/** One product: a {@link GemmCase}, or a fused one. */
+export interface ThreadCase extends GemmCase {
   /** gemmBiasAct with this activation (no transposes, alpha 1, beta 0). */
   act?: Activation;
   bias?: boolean;

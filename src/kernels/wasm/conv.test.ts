@@ -6,7 +6,7 @@
  * arguments with the same messages.
  */
 import { describe, expect, it } from 'vitest';
-import { Arrays, rng } from '../../../test/kernels-helpers.js';
+import { Arrays, errorOf, rng } from '../../../test/kernels-helpers.js';
 import { refKernels } from '../ref/index.js';
 import type { ConvGeometry, FloatArray, Kernels } from '../types.js';
 import { WasmKernels } from './kernels.js';
@@ -221,14 +221,7 @@ describe.each(variants)('wasm convolution kernels (%s) equal ref bit for bit', (
       (k) => k.maxPoolBackward(g, arg, out, new Float32Array(15)),
     ];
     for (const call of calls) {
-      const message = (k: Kernels): string => {
-        try {
-          call(k);
-        } catch (e) {
-          return (e as Error).message;
-        }
-        return 'no error';
-      };
+      const message = (k: Kernels): string => errorOf(call, k);
       expect(message(wasm)).not.toBe('no error');
       expect(message(wasm)).toBe(message(refKernels));
     }

@@ -9,6 +9,7 @@ import {
   EDGE_SIZES,
   ELEMENTWISE_SIZES,
   elementwiseFailures,
+  errorOf,
   gemmCases,
   gemmFailures,
   rng,
@@ -185,14 +186,7 @@ describe.each(variants)('wasm kernels (%s) equal ref', (_name, wasm) => {
       (k) => k.adam(3, 0.1, 0.9, 0.999, f32, f32, f32, new Float64Array(3) as unknown as Float32Array),
     ];
     for (const call of calls) {
-      const message = (k: Kernels): string => {
-        try {
-          call(k);
-        } catch (e) {
-          return (e as Error).message;
-        }
-        return 'no error';
-      };
+      const message = (k: Kernels): string => errorOf(call, k);
       expect(message(wasm)).not.toBe('no error');
       expect(message(wasm)).toBe(message(refKernels));
     }

@@ -6,7 +6,7 @@
  * shared and unshared memory (and the relaxed-SIMD build where the runtime has it); in place.
  */
 import { describe, expect, it } from 'vitest';
-import { rng } from '../../../test/kernels-helpers.js';
+import { errorOf, rng } from '../../../test/kernels-helpers.js';
 import { refKernels } from '../ref/index.js';
 import type { BinaryOp, FloatArray, Kernels, OperandLayout, ReduceOp, UnaryOp } from '../types.js';
 import { WasmKernels } from './kernels.js';
@@ -230,14 +230,7 @@ describe.each(variants)('wasm ops kernels (%s) equal ref', (_name, wasm) => {
       [(k) => k.reduceRows('sum', 7, 0, f32, f32), 'out: needs at least 7'],
     ];
     for (const [call, expected] of calls) {
-      const message = (k: Kernels): string => {
-        try {
-          call(k);
-        } catch (e) {
-          return (e as Error).message;
-        }
-        return 'no error';
-      };
+      const message = (k: Kernels): string => errorOf(call, k);
       expect(message(wasm)).toContain(expected);
       expect(message(wasm)).toBe(message(refKernels));
     }
