@@ -242,8 +242,7 @@ function onSnapshot(s: NetSnapshot): void {
     return;
   }
   el.netName.textContent = s.label;
-  el.save.disabled = s.kind !== 'file';
-  el.save.title = s.kind === 'file' ? '' : 'Model files hold the MLPs for now, not convolutional nets';
+  el.save.disabled = false;
   const w1 = s.tensors.W1;
   shownWeights = w1;
   showWeights();

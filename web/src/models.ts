@@ -5,14 +5,11 @@
  */
 import {
   architectureOf,
-  type ExtraMetadata,
   MultiLayerNet,
   networkFromSerialized,
   RandomState,
   type SerializableNet,
-  type SerializedModel,
   SimpleConvNet,
-  type SimpleConvNetArchitecture,
   serializeNetwork,
   Tensor,
 } from 'scratchnet';
@@ -27,8 +24,8 @@ export const MODEL_CHOICES: Record<ModelKey, { label: string; hint: string }> = 
   conv: { label: 'SimpleConvNet', hint: '30 filters 5×5, pool, 100 units (slower)' },
 };
 
-/** A net the demo handles: those model files support, and the chapter 7 convolutional net. */
-export type DemoNet = SerializableNet | SimpleConvNet;
+/** A net the demo handles: any net the model files hold (the MLPs and the chapter 7 convolutional net). */
+export type DemoNet = SerializableNet;
 
 /**
  * A new net of the chosen kind, float32, its weights drawn from `seed`. The MLPs start from small
@@ -56,19 +53,12 @@ export interface TensorData {
   data: Float32Array | Float64Array;
 }
 
-/**
- * A net's weights and what rebuilds it. `file`: the tensors and metadata of a scratchnet model file
- * (`serializeNetwork`). `conv`: a SimpleConvNet's architecture and parameters, for as long as model
- * files do not support convolutional nets.
- */
-export type NetSnapshot =
-  | { kind: 'file'; label: string; metadata: Record<string, string>; tensors: Record<string, TensorData> }
-  | {
-      kind: 'conv';
-      label: string;
-      architecture: SimpleConvNetArchitecture;
-      tensors: Record<string, TensorData>;
-    };
+/** A net's weights and what rebuilds it: the tensors and metadata of a scratchnet model file (`serializeNetwork`). */
+export interface NetSnapshot {
+  label: string;
+  metadata: Record<string, string>;
+  tensors: Record<string, TensorData>;
+}
 
 function tensorData(t: Tensor): TensorData {
   if (t.dtype !== 'float32' && t.dtype !== 'float64') throw new Error(`unexpected dtype ${t.dtype}`);
@@ -88,44 +78,23 @@ export function describeNet(net: DemoNet): string {
     const { convParam, hiddenSize, outputSize } = net.architecture;
     return `SimpleConvNet ${convParam.filterNum}×${convParam.filterSize}×${convParam.filterSize} → ${hiddenSize} → ${outputSize}`;
   }
-  const a = architectureOf(net as SerializableNet);
+  const a = architectureOf(net);
   return `MLP ${[a.inputSize, ...a.hiddenSizeList, a.outputSize].join(' → ')}`;
-}
-
-/**
- * The net as a model file's tensors and metadata (`serializeNetwork`), or null for a net model files
- * do not hold (a fallback: the library's model files hold the MLPs and the conv nets).
- */
-export function serializeIfSupported(net: DemoNet, extra?: ExtraMetadata): SerializedModel | null {
-  if (!(net instanceof SimpleConvNet)) return serializeNetwork(net, extra);
-  try {
-    return serializeNetwork(net as unknown as SerializableNet, extra);
-  } catch {
-    return null;
-  }
 }
 
 /** The net's weights now (copies), with what rebuilds it. */
 export function snapshotOf(net: DemoNet, label = describeNet(net)): NetSnapshot {
+  const s = serializeNetwork(net);
   const tensors: Record<string, TensorData> = {};
-  const s = serializeIfSupported(net);
-  if (s) {
-    for (const [k, t] of Object.entries(s.tensors)) tensors[k] = tensorData(t);
-    return { kind: 'file', label, metadata: s.metadata, tensors };
-  }
-  const conv = net as SimpleConvNet;
-  for (const [k, t] of Object.entries(conv.params)) tensors[k] = tensorData(t);
-  return { kind: 'conv', label, architecture: conv.architecture, tensors };
+  for (const [k, t] of Object.entries(s.tensors)) tensors[k] = tensorData(t);
+  return { label, metadata: s.metadata, tensors };
 }
 
 /** A net rebuilt from a snapshot (checked as a model file is). */
 export function netFromSnapshot(s: NetSnapshot): DemoNet {
   const tensors: Record<string, Tensor> = {};
   for (const [k, d] of Object.entries(s.tensors)) tensors[k] = toTensor(d);
-  if (s.kind === 'file') return networkFromSerialized({ tensors, metadata: s.metadata });
-  const net = new SimpleConvNet({ ...s.architecture, rng: new RandomState(0) });
-  for (const k of Object.keys(net.params)) net.params[k] = tensors[k];
-  return net;
+  return networkFromSerialized({ tensors, metadata: s.metadata });
 }
 
 /** Class probabilities (softmax of the scores) of one 28×28 image given as 784 values in [0, 1]. */

@@ -11,16 +11,10 @@ import {
   type MnistData,
   networkFromSerialized,
   SimpleConvNet,
+  serializeNetwork,
   Trainer,
 } from 'scratchnet';
-import {
-  createNet,
-  type DemoNet,
-  describeNet,
-  type ModelKey,
-  serializeIfSupported,
-  snapshotOf,
-} from './models';
+import { createNet, type DemoNet, describeNet, type ModelKey, snapshotOf } from './models';
 import { type FromWorker, OPTIMIZERS, type OptimizerKey, type ToWorker } from './protocol';
 
 /** The part of a dedicated worker's global scope used here (the DOM lib types `self` as a Window). */
@@ -199,12 +193,7 @@ function save(): void {
       testAcc: lastTestAcc,
       date: new Date().toISOString(),
     };
-    const serialized = serializeIfSupported(net, { training });
-    if (!serialized) {
-      throw new Error(
-        'model files do not hold convolutional nets yet (scratchnet saves the MLPs); train an MLP to save it',
-      );
-    }
+    const serialized = serializeNetwork(net, { training });
     const bytes = encodeSafetensors(serialized.tensors, serialized.metadata);
     const buffer = bytes.slice().buffer as ArrayBuffer;
     post({ type: 'file', bytes: buffer, name: 'model.safetensors' }, [buffer]);
