@@ -2,7 +2,6 @@
  * Adam, the book's `Adam` (common/optimizer.py).
  */
 import { getKernels } from '../kernels/select.js';
-import type { TypedArray } from '../tensor/dtype.js';
 import { BaseOptimizer, type FloatArray, type OptimizerName, powInt } from './optimizer.js';
 
 /** Options of `Adam`. */
@@ -57,51 +56,7 @@ export class Adam extends BaseOptimizer<'beta1' | 'beta2'> {
     this.lrT = (this.lr * Math.sqrt(1.0 - powInt(this.coefs.beta2, t))) / (1.0 - powInt(this.coefs.beta1, t));
   }
 
-  protected override kernelUpdate(p: FloatArray, g: FloatArray, bufs: FloatArray[], n: number): boolean {
+  protected override kernelUpdate(p: FloatArray, g: FloatArray, bufs: FloatArray[], n: number): void {
     getKernels().adam(n, this.lrT, this.coefs.beta1, this.coefs.beta2, p, g, bufs[0], bufs[1]);
-    return true;
-  }
-
-  protected kernel(
-    P: FloatArray,
-    pi: number,
-    ps: number,
-    G: TypedArray,
-    gi: number,
-    gs: number,
-    bufs: FloatArray[],
-    bi: number,
-    bs: number,
-    n: number,
-    f32: boolean,
-  ): void {
-    const M = bufs[0];
-    const V = bufs[1];
-    const lrT = this.lrT;
-    const c1 = 1 - this.coefs.beta1;
-    const c2 = 1 - this.coefs.beta2;
-    if (f32) {
-      // lr_t is an np.float64 ("strong"): lr_t * m / (...) is computed in float64, then stored as float32.
-      const c1f = Math.fround(c1);
-      const c2f = Math.fround(c2);
-      const eps32 = Math.fround(1e-7);
-      for (let k = 0; k < n; k++, pi += ps, gi += gs, bi += bs) {
-        const g = G[gi];
-        const m = Math.fround(M[bi] + Math.fround(c1f * Math.fround(g - M[bi])));
-        M[bi] = m;
-        const v = Math.fround(V[bi] + Math.fround(c2f * Math.fround(Math.fround(g * g) - V[bi])));
-        V[bi] = v;
-        P[pi] = P[pi] - (lrT * m) / Math.fround(Math.fround(Math.sqrt(v)) + eps32);
-      }
-      return;
-    }
-    for (let k = 0; k < n; k++, pi += ps, gi += gs, bi += bs) {
-      const g = G[gi];
-      const m = M[bi] + c1 * (g - M[bi]);
-      M[bi] = m;
-      const v = V[bi] + c2 * (g * g - V[bi]);
-      V[bi] = v;
-      P[pi] = P[pi] - (lrT * m) / (Math.sqrt(v) + 1e-7);
-    }
   }
 }

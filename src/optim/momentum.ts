@@ -2,7 +2,6 @@
  * Momentum SGD, the book's `Momentum` (common/optimizer.py).
  */
 import { getKernels } from '../kernels/select.js';
-import type { TypedArray } from '../tensor/dtype.js';
 import { BaseOptimizer, type FloatArray, type OptimizerName } from './optimizer.js';
 
 /** Options of `Momentum` and `Nesterov`. */
@@ -38,41 +37,7 @@ export class Momentum extends BaseOptimizer<'momentum'> {
     return this.coefs.momentum;
   }
 
-  protected override kernelUpdate(p: FloatArray, g: FloatArray, bufs: FloatArray[], n: number): boolean {
+  protected override kernelUpdate(p: FloatArray, g: FloatArray, bufs: FloatArray[], n: number): void {
     getKernels().momentum(n, this.lr, this.coefs.momentum, p, g, bufs[0]);
-    return true;
-  }
-
-  protected kernel(
-    P: FloatArray,
-    pi: number,
-    ps: number,
-    G: TypedArray,
-    gi: number,
-    gs: number,
-    bufs: FloatArray[],
-    bi: number,
-    bs: number,
-    n: number,
-    f32: boolean,
-  ): void {
-    const V = bufs[0];
-    const lr = this.lr;
-    const mom = this.coefs.momentum;
-    if (f32) {
-      const lr32 = Math.fround(lr);
-      const mom32 = Math.fround(mom);
-      for (let k = 0; k < n; k++, pi += ps, gi += gs, bi += bs) {
-        const v = Math.fround(Math.fround(mom32 * V[bi]) - Math.fround(lr32 * G[gi]));
-        V[bi] = v;
-        P[pi] = P[pi] + v;
-      }
-      return;
-    }
-    for (let k = 0; k < n; k++, pi += ps, gi += gs, bi += bs) {
-      const v = mom * V[bi] - lr * G[gi];
-      V[bi] = v;
-      P[pi] = P[pi] + v;
-    }
   }
 }

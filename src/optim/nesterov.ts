@@ -2,7 +2,6 @@
  * Nesterov's accelerated gradient, the book's `Nesterov` (common/optimizer.py).
  */
 import { getKernels } from '../kernels/select.js';
-import type { TypedArray } from '../tensor/dtype.js';
 import type { MomentumOptions } from './momentum.js';
 import { BaseOptimizer, type FloatArray, type OptimizerName } from './optimizer.js';
 
@@ -36,53 +35,7 @@ export class Nesterov extends BaseOptimizer<'momentum'> {
     return this.coefs.momentum;
   }
 
-  protected override kernelUpdate(p: FloatArray, g: FloatArray, bufs: FloatArray[], n: number): boolean {
+  protected override kernelUpdate(p: FloatArray, g: FloatArray, bufs: FloatArray[], n: number): void {
     getKernels().nesterov(n, this.lr, this.coefs.momentum, p, g, bufs[0]);
-    return true;
-  }
-
-  protected kernel(
-    P: FloatArray,
-    pi: number,
-    ps: number,
-    G: TypedArray,
-    gi: number,
-    gs: number,
-    bufs: FloatArray[],
-    bi: number,
-    bs: number,
-    n: number,
-    f32: boolean,
-  ): void {
-    const V = bufs[0];
-    const m = this.coefs.momentum;
-    const lr = this.lr;
-    // Python evaluates `self.momentum * self.momentum * v` and `(1 + self.momentum) * self.lr * g`
-    // left to right: the scalar products come first, in float64.
-    const mm = m * m;
-    const c = (1 + m) * lr;
-    if (f32) {
-      const m32 = Math.fround(m);
-      const lr32 = Math.fround(lr);
-      const mm32 = Math.fround(mm);
-      const c32 = Math.fround(c);
-      for (let k = 0; k < n; k++, pi += ps, gi += gs, bi += bs) {
-        const g = G[gi];
-        let v = Math.fround(V[bi] * m32);
-        v = Math.fround(v - Math.fround(lr32 * g));
-        V[bi] = v;
-        const p = Math.fround(P[pi] + Math.fround(mm32 * v));
-        P[pi] = p - Math.fround(c32 * g);
-      }
-      return;
-    }
-    for (let k = 0; k < n; k++, pi += ps, gi += gs, bi += bs) {
-      const g = G[gi];
-      let v = V[bi] * m;
-      v = v - lr * g;
-      V[bi] = v;
-      const p = P[pi] + mm * v;
-      P[pi] = p - c * g;
-    }
   }
 }

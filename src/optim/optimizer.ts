@@ -8,24 +8,24 @@
  * promotion rules (NEP 50: Python floats are "weak" scalars) keep float32, and kept in float64 where
  * numpy computes in float64 (Adam's `lr_t` is an `np.float64`, a "strong" scalar).
  *
- * Speed (issue 6): a contiguous parameter with a contiguous gradient of its own dtype goes through
- * the active kernels where the optimizer has one (SGD: `axpy`, Adam: `adam`; WASM SIMD when
- * available), whose results are bit-identical to the loops here; the others run these loops. The
- * buffers (`v`, `h`, `m`) are allocated from the kernels (resident in WebAssembly memory when it is
- * shared), once, at the first update: an update allocates nothing.
+ * Where the formulas live: once, as kernels (`src/kernels/ref/elementwise.ts` and `ref/optim.ts`, the
+ * readable definition; `asm/optim.ts` and `asm/elementwise.ts`, WASM SIMD, bit-identical and tested
+ * against ref). Each optimizer calls its kernel (`axpy`, `momentum`, `nesterov`, `adagrad`,
+ * `rmsprop`, `adam`) on the active kernels. The buffers (`v`, `h`, `m`) are allocated from the
+ * kernels (resident in WebAssembly memory when it is shared), once, at the first update: an update
+ * of contiguous parameters allocates nothing.
  *
  * Design notes (departures from the brief, with reasons):
- * - Views (non-contiguous parameters or gradients) are updated by the same loops, walked with
- *   `forEachRow`, rather than by the in-place ops: one definition of each formula, bit-identical
- *   results whatever the layout, and no temporaries.
- * - When a gradient's dtype differs from its parameter's, the arithmetic is done in the parameter's
- *   precision (numpy would mix precisions; the difference is rounding only). With equal dtypes, the
- *   results are numpy's.
+ * - Views (non-contiguous parameters or gradients) are updated by the same kernel on contiguous
+ *   copies, then written back through the view: one definition of each formula, bit-identical
+ *   results whatever the layout (the copies cost an allocation per update for views only).
+ * - When a gradient's dtype differs from its parameter's, it is converted to the parameter's dtype
+ *   first and the arithmetic is done in the parameter's precision (numpy would mix precisions; the
+ *   difference is rounding only). With equal dtypes, the results are numpy's.
  */
 import { getKernels } from '../kernels/select.js';
-import type { DType, TypedArray } from '../tensor/dtype.js';
-import { forEachRow } from '../tensor/iterate.js';
-import { contiguousStrides, formatShape, shapesEqual } from '../tensor/shape.js';
+import type { DType } from '../tensor/dtype.js';
+import { formatShape, shapesEqual } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
 
 /** The optimizers' names, as `createOptimizer` and the Trainer accept them (case-insensitive). */
@@ -216,8 +216,9 @@ function keyList(keys: readonly string[]): string {
 
 /**
  * The shared machinery: options and hyperparameters, argument checks, buffer allocation, state, and
- * the loop over memory. A subclass passes its defaults to the constructor, names its buffers and
- * writes `kernel`, the update of a run of `n` elements.
+ * the walk over the parameters. A subclass passes its defaults to the constructor, names its buffers
+ * and writes `kernelUpdate`: one call of its kernel (`src/kernels`, where the update is written once,
+ * in `ref/` and in WASM) on a contiguous parameter.
  * `C` names the hyperparameters other than `lr`: coefficients in [0, 1) (momentum, decay rate, beta).
  */
 export abstract class BaseOptimizer<C extends string = never> implements Optimizer {
@@ -281,32 +282,10 @@ export abstract class BaseOptimizer<C extends string = never> implements Optimiz
   protected beginStep(): void {}
 
   /**
-   * Updates a contiguous parameter through the active kernels, if the optimizer has a kernel for it:
-   * `p`, `g` (of p's type) and `bufs` start at element 0 and hold `n` elements. Returns false
-   * (the default) to let {@link kernel} do it. Must give the same bits as `kernel`.
+   * Updates a contiguous parameter with the optimizer's kernel on the active kernels: `p`, `g` (of
+   * p's type) and `bufs` start at element 0 and hold `n` elements; p and bufs are updated in place.
    */
-  protected kernelUpdate(_p: FloatArray, _g: FloatArray, _bufs: FloatArray[], _n: number): boolean {
-    return false;
-  }
-
-  /**
-   * Updates `n` elements: parameter `P[pi + k*ps]`, gradient `G[gi + k*gs]`, buffers
-   * `bufs[j][bi + k*bs]`, for k < n. `f32`: the parameter is float32, so every intermediate numpy
-   * keeps in float32 is rounded with `Math.fround` (a separate loop, so the float64 loop has no calls).
-   */
-  protected abstract kernel(
-    P: FloatArray,
-    pi: number,
-    ps: number,
-    G: TypedArray,
-    gi: number,
-    gs: number,
-    bufs: FloatArray[],
-    bi: number,
-    bs: number,
-    n: number,
-    f32: boolean,
-  ): void;
+  protected abstract kernelUpdate(p: FloatArray, g: FloatArray, bufs: FloatArray[], n: number): void;
 
   update(params: Readonly<Record<string, Tensor>>, grads: Readonly<Record<string, Tensor>>): void {
     const keys = this.check(params, grads);
@@ -317,23 +296,21 @@ export abstract class BaseOptimizer<C extends string = never> implements Optimiz
       const p = params[key];
       const g = grads[key];
       const bufs = this.slots === null ? NO_BUFFERS : this.slots.get(key)!.data;
-      const P = p.data as FloatArray;
-      const f32 = p.dtype === 'float32';
-      if (p.isContiguous && g.isContiguous) {
-        const n = p.size;
-        if (
-          g.dtype !== p.dtype ||
-          !this.kernelUpdate(at(P, p.offset, n), at(g.data as FloatArray, g.offset, n), bufs, n)
-        ) {
-          this.kernel(P, p.offset, 1, g.data, g.offset, 1, bufs, 0, 1, n, f32);
-        }
-      } else {
-        forEachRow(
-          p.shape,
-          [p.strides, g.strides, contiguousStrides(p.shape)],
-          [p.offset, g.offset, 0],
-          (o, n, s) => this.kernel(P, o[0], s[0], g.data, o[1], s[1], bufs, o[2], s[2], n, f32),
+      const n = p.size;
+      if (p.isContiguous && g.isContiguous && g.dtype === p.dtype) {
+        this.kernelUpdate(
+          at(p.data as FloatArray, p.offset, n),
+          at(g.data as FloatArray, g.offset, n),
+          bufs,
+          n,
         );
+      } else {
+        // A strided parameter or gradient, or a gradient of another float dtype: the same kernel on
+        // contiguous copies (g converted to p's dtype first), then p written back through its view.
+        const pc = p.copy();
+        const gc = g.dtype === p.dtype ? g.copy() : g.astype(p.dtype).copy();
+        this.kernelUpdate(pc.data as FloatArray, gc.data as FloatArray, bufs, n);
+        p.assign(pc);
       }
     }
   }

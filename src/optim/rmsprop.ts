@@ -2,7 +2,6 @@
  * RMSprop, the book's `RMSprop` (common/optimizer.py).
  */
 import { getKernels } from '../kernels/select.js';
-import type { TypedArray } from '../tensor/dtype.js';
 import { BaseOptimizer, type FloatArray, type OptimizerName } from './optimizer.js';
 
 /** Options of `RMSprop`. */
@@ -39,48 +38,7 @@ export class RMSprop extends BaseOptimizer<'decayRate'> {
     return this.coefs.decayRate;
   }
 
-  protected override kernelUpdate(p: FloatArray, g: FloatArray, bufs: FloatArray[], n: number): boolean {
+  protected override kernelUpdate(p: FloatArray, g: FloatArray, bufs: FloatArray[], n: number): void {
     getKernels().rmsprop(n, this.lr, this.coefs.decayRate, p, g, bufs[0]);
-    return true;
-  }
-
-  protected kernel(
-    P: FloatArray,
-    pi: number,
-    ps: number,
-    G: TypedArray,
-    gi: number,
-    gs: number,
-    bufs: FloatArray[],
-    bi: number,
-    bs: number,
-    n: number,
-    f32: boolean,
-  ): void {
-    const H = bufs[0];
-    const lr = this.lr;
-    const d = this.coefs.decayRate;
-    const c = 1 - d;
-    if (f32) {
-      const lr32 = Math.fround(lr);
-      const d32 = Math.fround(d);
-      const c32 = Math.fround(c);
-      const eps32 = Math.fround(1e-7);
-      for (let k = 0; k < n; k++, pi += ps, gi += gs, bi += bs) {
-        const g = G[gi];
-        let h = Math.fround(H[bi] * d32);
-        h = Math.fround(h + Math.fround(Math.fround(c32 * g) * g));
-        H[bi] = h;
-        P[pi] = P[pi] - Math.fround(Math.fround(lr32 * g) / Math.fround(Math.fround(Math.sqrt(h)) + eps32));
-      }
-      return;
-    }
-    for (let k = 0; k < n; k++, pi += ps, gi += gs, bi += bs) {
-      const g = G[gi];
-      let h = H[bi] * d;
-      h = h + c * g * g;
-      H[bi] = h;
-      P[pi] = P[pi] - (lr * g) / (Math.sqrt(h) + 1e-7);
-    }
   }
 }

@@ -2,7 +2,6 @@
  * Stochastic gradient descent, the book's `SGD` (common/optimizer.py).
  */
 import { getKernels } from '../kernels/select.js';
-import type { TypedArray } from '../tensor/dtype.js';
 import { BaseOptimizer, type FloatArray, type OptimizerName } from './optimizer.js';
 
 /** Options of `SGD`. */
@@ -31,30 +30,7 @@ export class SGD extends BaseOptimizer {
     super('SGD', options, 0.01, {});
   }
 
-  protected override kernelUpdate(p: FloatArray, g: FloatArray, _bufs: FloatArray[], n: number): boolean {
+  protected override kernelUpdate(p: FloatArray, g: FloatArray, _bufs: FloatArray[], n: number): void {
     getKernels().axpy(n, -this.lr, g, p);
-    return true;
-  }
-
-  protected kernel(
-    P: FloatArray,
-    pi: number,
-    ps: number,
-    G: TypedArray,
-    gi: number,
-    gs: number,
-    _bufs: FloatArray[],
-    _bi: number,
-    _bs: number,
-    n: number,
-    f32: boolean,
-  ): void {
-    const lr = this.lr;
-    if (f32) {
-      const lr32 = Math.fround(lr);
-      for (let k = 0; k < n; k++, pi += ps, gi += gs) P[pi] = P[pi] - Math.fround(lr32 * G[gi]);
-      return;
-    }
-    for (let k = 0; k < n; k++, pi += ps, gi += gs) P[pi] = P[pi] - lr * G[gi];
   }
 }
